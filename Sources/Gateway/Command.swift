@@ -1,0 +1,30 @@
+/// What a person asked for. The names are the contract other tools read (DESIGN.md).
+public enum Intent: String, Sendable, Codable, CaseIterable {
+    case menu, rights, dangers, route, shelter, beta, medical, legal, emergency, language, subscribe, stop, start,
+         thanks, unknown
+}
+
+/// The understanding of one inbound text. Every text becomes a `Command`, unknown text included.
+public struct Command: Sendable, Equatable, Codable {
+    public var intent: Intent
+    /// Rights topic (`asylum`, `health`, …) or, for `language`, the language asked for.
+    public var topic: String?
+    public var place: String?
+    public var route: String?
+    /// Language the message is written in, when the words tell; nil when they don't (digits, SOS, a place name).
+    public var language: String?
+    /// A bare number: a menu choice, resolved by the conversation (0 is "back").
+    public var choice: Int?
+    /// MAS / PLUS / MORE: the next page of the previous reply.
+    public var more: Bool
+    /// Closest keyword id for unknown text ("did you mean"), e.g. `dangers`.
+    public var suggestion: String?
+    /// The intent was implied by a bare place or route name; a follow-up to the previous question may override it.
+    public var implied: Bool
+
+    public init(intent: Intent, topic: String? = nil, place: String? = nil, route: String? = nil,
+                language: String? = nil, choice: Int? = nil, more: Bool = false, suggestion: String? = nil, implied: Bool = false) {
+        self.intent = intent; self.topic = topic; self.place = place; self.route = route
+        self.language = language; self.choice = choice; self.more = more; self.suggestion = suggestion; self.implied = implied
+    }
+}

@@ -1,0 +1,84 @@
+/// Typo tolerance: finds vocabulary words within a small edit distance (optimal string alignment, so a swap of two
+/// neighbouring letters costs 1: "derehcos" → "derechos"). Uses a symmetric-delete index (SymSpell): lookups cost
+/// a few hash probes instead of a scan of the vocabulary.
+struct FuzzyIndex: Sendable {
+    private(set) var words: [String] = []
+    private var deletes: [String: [Int32]] = [:]
+    let maxDistance: Int
+
+    init(maxDistance: Int = 2) { self.maxDistance = maxDistance }
+
+    /// Edits allowed for a word of this length: none under 4 letters, 1 up to 6, 2 from 7.
+    static func allowedDistance(_ length: Int) -> Int { length < 4 ? 0 : (length < 7 ? 1 : 2) }
+
+    mutating func insert(_ word: String) -> Int {
+        let id = Int32(words.count)
+        words.append(word)
+        var seen = Set<String>()
+        Self.forEachDelete(Array(word.utf8), depth: Self.allowedDistance(word.utf8.count)) { variant in
+            if seen.insert(variant).inserted { deletes[variant, default: []].append(id) }
+        }
+        return Int(id)
+    }
+
+    /// Closest vocabulary entries (ids and distance) for a query; empty when none is close enough.
+    /// `relaxed` (for "did you mean") ignores the length rules and allows `limit` edits.
+    func lookup(_ query: Substring, limit: Int? = nil, relaxed: Bool = false) -> (ids: [Int], distance: Int) {
+        let bytes = Array(query.utf8)
+        let allowed = min(limit ?? Self.allowedDistance(bytes.count), maxDistance)
+        guard allowed > 0 else { return ([], 0) }
+        var best = Int.max, bestIDs: [Int] = []
+        var checked = Set<Int32>()
+        // Depth 1 first: it finds one-letter typos and swaps cheaply; depth 2 only when that finds nothing.
+        for depth in 1...allowed where best == Int.max {
+        checked.removeAll(keepingCapacity: true)
+        Self.forEachDelete(bytes, depth: depth) { variant in
+            guard let ids = deletes[variant] else { return }
+            for id in ids where checked.insert(id).inserted {
+                let candidate = words[Int(id)]
+                // The candidate's own allowance also limits: a short keyword never matches with 2 edits.
+                let cap = relaxed ? allowed : min(allowed, Self.allowedDistance(candidate.utf8.count))
+                guard cap > 0, let d = Self.distance(bytes, Array(candidate.utf8), max: cap) else { continue }
+                if d < best { best = d; bestIDs = [Int(id)] } else if d == best { bestIDs.append(Int(id)) }
+            }
+        }
+        }
+        return best == Int.max ? ([], 0) : (bestIDs, best)
+    }
+
+    /// Calls `body` with the word itself and every string made by deleting up to `depth` bytes.
+    static func forEachDelete(_ word: [UInt8], depth: Int, _ body: (String) -> Void) {
+        body(String(decoding: word, as: UTF8.self))
+        guard depth > 0, word.count > 1 else { return }
+        for i in word.indices {
+            var shorter = word
+            shorter.remove(at: i)
+            forEachDelete(shorter, depth: depth - 1, body)
+        }
+    }
+
+    /// Optimal string alignment distance, or nil when above `max`.
+    static func distance(_ a: [UInt8], _ b: [UInt8], max: Int) -> Int? {
+        if abs(a.count - b.count) > max { return nil }
+        if a == b { return 0 }
+        let n = a.count, m = b.count
+        if n == 0 || m == 0 { return Swift.max(n, m) <= max ? Swift.max(n, m) : nil }
+        var prev2 = [Int](repeating: 0, count: m + 1)
+        var prev = Array(0...m)
+        var row = [Int](repeating: 0, count: m + 1)
+        for i in 1...n {
+            row[0] = i
+            var rowMin = i
+            for j in 1...m {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                var value = Swift.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { value = Swift.min(value, prev2[j - 2] + 1) }
+                row[j] = value
+                rowMin = Swift.min(rowMin, value)
+            }
+            if rowMin > max { return nil }
+            (prev2, prev, row) = (prev, row, prev2)
+        }
+        return prev[m] <= max ? prev[m] : nil
+    }
+}

@@ -1,0 +1,205 @@
+import Foundation
+import Content
+
+/// What a keyword, place or route name points to.
+public enum Target: Hashable, Sendable {
+    case intent(Intent, topic: String?)
+    case more, back
+    case place(String), route(String), languageName(String)
+
+    /// Parses a keyword id of the content (`rights.asylum`, `more`, …).
+    init?(keywordID id: String) {
+        switch id {
+        case "more": self = .more
+        case "back": self = .back
+        default:
+            let parts = id.split(separator: ".", maxSplits: 1).map(String.init)
+            guard let intent = Intent(rawValue: parts[0]), intent != .unknown else { return nil }
+            self = .intent(intent, topic: parts.count > 1 ? parts[1] : nil)
+        }
+    }
+}
+
+/// One normalized phrase and what it means; `language` is nil for names that belong to no language (places).
+struct LexEntry: Sendable {
+    var target: Target
+    var language: Int?
+}
+
+/// Everything the gateway needs, compiled once from the catalog: one PCRE2 pattern over all phrases (each
+/// alternative tagged with `(*MARK:n)`), a typo index, and per-word language evidence.
+struct Lexicon: Sendable {
+    var languages: [String]
+    var phrases: [String] = []
+    var meanings: [[LexEntry]] = []
+    var pattern: PCRE2Pattern?
+    var fuzzy = FuzzyIndex()
+    var fuzzyMeanings: [Int] = []               // fuzzy word id → phrase index
+    var wordLanguages: [String: UInt64] = [:]    // word → bit set of languages that use it
+    var fillers: Set<String> = []
+    var sms: [[String: String]] = []
+    var mergedSMS: [String: String] = [:]
+    var labels: [String: [String: String]] = [:] // language → keyword id → label
+
+    static func build(_ catalog: Catalog) -> (Lexicon, [ContentIssue]) {
+        var builder = LexiconBuilder(catalog: catalog)
+        return builder.build()
+    }
+}
+
+private struct LexiconBuilder {
+    let catalog: Catalog
+    var lexicon: Lexicon
+    var issues: [ContentIssue] = []
+    var index: [String: Int] = [:]           // phrase → phrase index
+    var regexes: [(String, Int)] = []        // raw `re:` patterns with their phrase index
+    var firstOrigin: [String: (Target, Int?, Origin)] = [:]
+
+    init(catalog: Catalog) {
+        self.catalog = catalog
+        lexicon = Lexicon(languages: catalog.languageCodes)
+    }
+
+    mutating func build() -> (Lexicon, [ContentIssue]) {
+        for (li, code) in lexicon.languages.enumerated() {
+            guard let pack = catalog.languages[code] else { continue }
+            for (id, keywords) in pack.keywords.sorted(by: { $0.key < $1.key }) {
+                guard let target = Target(keywordID: id) else {
+                    issues.append(ContentIssue(.error, keywords.first?.origin ?? pack.origin, "unknown keyword id '\(id)'"))
+                    continue
+                }
+                for keyword in keywords { add(keyword.text, target, language: li, origin: keyword.origin) }
+            }
+            for name in pack.names { add(name.text, .languageName(code), language: nil, origin: name.origin) }
+            for word in pack.detect { vote(Normalizer.normalize(word), li); lexicon.fillers.insert(Normalizer.normalize(word)) }
+            var sms: [String: String] = [:]
+            for (short, long) in pack.sms {
+                let key = Normalizer.normalize(short), value = Normalizer.normalize(long)
+                guard !key.isEmpty, !key.contains(" ") else {
+                    issues.append(ContentIssue(.warning, pack.origin, "SMS spelling '\(short)' must be one word")); continue
+                }
+                sms[key] = value
+                vote(key, li)
+                if lexicon.mergedSMS[key] == nil { lexicon.mergedSMS[key] = value }
+                for word in value.split(separator: " ") { lexicon.fillers.insert(String(word)) }
+            }
+            lexicon.sms.append(sms)
+            lexicon.labels[code] = pack.labels
+        }
+        for place in catalog.places.values.sorted(by: { $0.slug < $1.slug }) {
+            let origin = place.meta.origin
+            for name in [place.slug.replacingOccurrences(of: "-", with: " "), place.name] + place.aliases {
+                add(name, .place(place.slug), language: nil, origin: origin)
+            }
+        }
+        for route in catalog.routes.values.sorted(by: { $0.slug < $1.slug }) {
+            for name in [route.slug] + route.aliases + route.names.values.sorted() {
+                add(name, .route(route.slug), language: nil, origin: route.meta.origin)
+            }
+        }
+        compile()
+        return (lexicon, issues)
+    }
+
+    mutating func vote(_ word: String, _ language: Int) {
+        guard !word.isEmpty else { return }
+        lexicon.wordLanguages[word, default: 0] |= 1 << UInt64(language)
+    }
+
+    /// Adds one keyword: a phrase, a `word*` prefix, or a `re:` expression.
+    mutating func add(_ raw: String, _ target: Target, language: Int?, origin: Origin) {
+        let trimmed = raw.trimmingCharacters(in: .whitespaces)
+        let phrase: String
+        if trimmed.hasPrefix("re:") {
+            let expression = String(trimmed.dropFirst(3)).trimmingCharacters(in: .whitespaces)
+            do throws(PCRE2Pattern.CompileError) {
+                _ = try PCRE2Pattern(expression)
+            } catch {
+                issues.append(ContentIssue(.error, origin, "keyword pattern '\(expression)' does not compile: \(error)"))
+                return
+            }
+            phrase = "re:" + expression
+        } else {
+            let words = trimmed.split(separator: " ").map { word -> String in
+                word.hasSuffix("*") ? Normalizer.normalize(String(word.dropLast())) + "*" : Normalizer.normalize(String(word))
+            }.filter { !$0.isEmpty && $0 != "*" }
+            guard !words.isEmpty else {
+                issues.append(ContentIssue(.warning, origin, "keyword '\(raw)' has no letters or digits")); return
+            }
+            phrase = words.joined(separator: " ")
+        }
+        // Language codes such as "en" or "es" are ordinary words in Spanish and French: only a whole message
+        // made of the code means the language (handled by the gateway).
+        if case .languageName = target, phrase.count <= 2 { return }
+        let entry = LexEntry(target: target, language: language)
+        if let previous = firstOrigin[phrase], previous.0 != target, previous.1 == language || previous.1 == nil || language == nil {
+            issues.append(ContentIssue(.warning, origin,
+                "keyword '\(raw)' also means \(Self.describe(previous.0)) (\(previous.2)); the first one wins"))
+            return
+        }
+        if firstOrigin[phrase] == nil { firstOrigin[phrase] = (target, language, origin) }
+        if let existing = index[phrase] {
+            if !lexicon.meanings[existing].contains(where: { $0.target == target && $0.language == language }) {
+                lexicon.meanings[existing].append(entry)
+            }
+        } else {
+            index[phrase] = lexicon.phrases.count
+            lexicon.phrases.append(phrase)
+            lexicon.meanings.append([entry])
+            let i = lexicon.phrases.count - 1
+            if !phrase.hasPrefix("re:"), !phrase.contains("*") {
+                let id = lexicon.fuzzy.insert(phrase)
+                assert(id == lexicon.fuzzyMeanings.count)
+                lexicon.fuzzyMeanings.append(i)
+            }
+        }
+        if let language, !phrase.hasPrefix("re:") {
+            for word in phrase.split(separator: " ") where !word.contains("*") { vote(String(word), language) }
+        }
+    }
+
+    static func describe(_ target: Target) -> String {
+        switch target {
+        case .intent(let intent, let topic): return topic.map { "\(intent.rawValue).\($0)" } ?? intent.rawValue
+        case .more: return "more"
+        case .back: return "back"
+        case .place(let slug): return "place \(slug)"
+        case .route(let slug): return "route \(slug)"
+        case .languageName(let code): return "language \(code)"
+        }
+    }
+
+    /// One alternation, longest phrases first so "ayuda legal" wins over "ayuda" at the same position.
+    mutating func compile() {
+        let order = lexicon.phrases.indices.sorted { a, b in
+            let pa = lexicon.phrases[a], pb = lexicon.phrases[b]
+            let wa = pa.split(separator: " ").count, wb = pb.split(separator: " ").count
+            return wa != wb ? wa > wb : (pa.count != pb.count ? pa.count > pb.count : pa < pb)
+        }
+        let alternatives = order.map { i -> String in
+            let phrase = lexicon.phrases[i]
+            let body = phrase.hasPrefix("re:") ? "(?:\(phrase.dropFirst(3)))" : Self.literal(phrase)
+            return "(*MARK:\(i))\(body)"
+        }
+        guard !alternatives.isEmpty else { return }
+        let source = "(?:^| )(?:" + alternatives.joined(separator: "|") + ")(?= |$)"
+        do throws(PCRE2Pattern.CompileError) {
+            lexicon.pattern = try PCRE2Pattern(source)
+        } catch {
+            issues.append(ContentIssue(.error, Origin(file: "languages/", line: 0), "keyword patterns do not compile together: \(error)"))
+        }
+    }
+
+    /// A normalized phrase as a pattern: letters and digits literal, `*` as "any ending".
+    static func literal(_ phrase: String) -> String {
+        var out = ""
+        for ch in phrase {
+            switch ch {
+            case "*": out += "[a-z0-9]*"
+            case " ": out += " "
+            default: out += ch.isLetter || ch.isNumber ? String(ch) : "\\" + String(ch)
+            }
+        }
+        return out
+    }
+}
