@@ -219,8 +219,8 @@ public enum SMS {
     /// after a line break, then after a sentence end, then at a space, never inside a character.
     /// Used for USSD screens (182 GSM-7 chars) and for Kannel parts sized by the service.
     ///
-    /// - The chunk count is minimal first; among the splits with that count, each break is the best kind
-    ///   available (line break > sentence end > space > anywhere), the latest of its kind.
+    /// - The chunk count is minimal first. Then, from the start, each break is the best kind that still
+    ///   allows that count (line break > sentence end > space > anywhere), the latest of its kind.
     /// - Joined, the chunks give back `text`: the line break or space a chunk breaks at stays at its end.
     /// - "Character" is a grapheme cluster (a flag or "e" + accent stays whole); only a cluster bigger than
     ///   `maxUnits` on its own is cut between its scalars. A single scalar costing more than `maxUnits`
@@ -230,40 +230,62 @@ public enum SMS {
     /// - The empty text gives `[""]`.
     public static func chunks(_ text: String, maxUnits: Int, encoding: SMSEncoding) -> [String] {
         let maxUnits = max(1, maxUnits)
-        if text.isEmpty { return [""] }
+        var fitsOne = true
+        var simple = true  // every scalar below U+0300: grapheme clusters are the scalars, CR LF aside
+        septetTable.withUnsafeBufferPointer { table in
+            var total = 0
+            for s in text.unicodeScalars {
+                total += unitCost(s, encoding, table)
+                simple = simple && s.value < 0x300
+            }
+            fitsOne = total <= maxUnits
+        }
+        if fitsOne { return [text] }  // also the empty text
 
         // Atoms: grapheme clusters, or the scalars of a cluster too big for one chunk.
-        var atoms: [Character] = []
+        var kinds: [AtomKind] = []
         var ends: [String.Index] = []
         var costs: [Int] = []
-        atoms.reserveCapacity(text.utf8.count)
+        let scalars = text.unicodeScalars
         septetTable.withUnsafeBufferPointer { table in
+            if simple {
+                var index = scalars.startIndex
+                while index != scalars.endIndex {
+                    let s = scalars[index]
+                    scalars.formIndex(after: &index)
+                    if s == "\r" && index != scalars.endIndex && scalars[index] == "\n" && 2 <= maxUnits {
+                        scalars.formIndex(after: &index)
+                        kinds.append(.newline); ends.append(index); costs.append(2)
+                    } else {
+                        kinds.append(kind(of: s)); ends.append(index); costs.append(unitCost(s, encoding, table))
+                    }
+                }
+                return
+            }
             var index = text.startIndex
-            while index != text.endIndex {
-                let next = text.index(after: index)
-                let character = text[index]
+            for character in text {
+                let next = text.utf8.index(index, offsetBy: character.utf8.count)
                 var cost = 0
                 for s in character.unicodeScalars { cost += unitCost(s, encoding, table) }
                 if cost <= maxUnits {
-                    atoms.append(character); ends.append(next); costs.append(cost)
+                    kinds.append(kind(of: character)); ends.append(next); costs.append(cost)
                 } else {
-                    let scalars = text.unicodeScalars
                     var i = index
                     while i != next {
                         let s = scalars[i]
                         scalars.formIndex(after: &i)
-                        atoms.append(Character(s)); ends.append(i); costs.append(unitCost(s, encoding, table))
+                        kinds.append(kind(of: s)); ends.append(i); costs.append(unitCost(s, encoding, table))
                     }
                 }
                 index = next
             }
         }
-        let n = atoms.count
+        let n = kinds.count
 
-        // reach[i]: farthest boundary j such that atoms i..<j fit (at least i + 1).
+        // reach[i]: farthest boundary j such that kinds i..<j fit (at least i + 1).
         var reach = [Int](repeating: 0, count: n + 1)
         var j = 0
-        var sum = 0  // cost of atoms i..<j
+        var sum = 0  // cost of kinds i..<j
         for i in 0..<n {
             if j < i + 1 { j = i + 1; sum = costs[i] }
             while j < n && sum + costs[j] <= maxUnits { sum += costs[j]; j += 1 }
@@ -282,10 +304,10 @@ public enum SMS {
             var best = reach[i]
             if best < n {
                 let target = fewest[i] - 1
-                var bestQuality = breakQuality(after: best - 1, atoms)
+                var bestQuality = breakQuality(after: best - 1, kinds)
                 var k = best - 1
                 while k > i && bestQuality < .lineBreak && fewest[k] == target {
-                    let quality = breakQuality(after: k - 1, atoms)
+                    let quality = breakQuality(after: k - 1, kinds)
                     if quality > bestQuality { best = k; bestQuality = quality }
                     k -= 1
                 }
@@ -298,36 +320,43 @@ public enum SMS {
         return result
     }
 
-    private static func breakQuality(after k: Int, _ atoms: [Character]) -> BreakQuality {
-        let c = atoms[k]
-        if c.isNewline { return .lineBreak }
-        if isBreakingSpace(c) {
+    /// What an atom is, for choosing break points.
+    private enum AtomKind: UInt8 {
+        case other, newline, space, sentenceEnd, closing
+    }
+
+    private static func kind(of c: Character) -> AtomKind {
+        var scalars = c.unicodeScalars.makeIterator()
+        guard let first = scalars.next() else { return .other }
+        if scalars.next() == nil { return kind(of: first) }
+        return c.isNewline ? .newline : .other  // CR LF; any other cluster is part of a word
+    }
+
+    private static func kind(of s: Unicode.Scalar) -> AtomKind {
+        switch s.value {
+        case 0x0A, 0x0B, 0x0C, 0x0D, 0x85, 0x2028, 0x2029: return .newline
+        case 0x20, 0x09: return .space
+        case 0x21, 0x2E, 0x3F, 0x2026: return .sentenceEnd                  // ! . ? …
+        case 0x22, 0x27, 0x29, 0x5D, 0xBB, 0x2019, 0x201D, 0x203A: return .closing  // " ' ) ] » ’ ” ›
+        case 0xA0, 0x2007, 0x202F: return .other                            // no-break spaces
+        case 0..<0x80: return .other
+        default: return s.properties.isWhitespace ? .space : .other
+        }
+    }
+
+    private static func breakQuality(after k: Int, _ kinds: [AtomKind]) -> BreakQuality {
+        switch kinds[k] {
+        case .newline:
+            return .lineBreak
+        case .space:
             // A space after ". ", "?» ", "!) ": a sentence end.
             var m = k - 1
-            while m >= 0 && (isBreakingSpace(atoms[m]) || isClosing(atoms[m])) { m -= 1 }
-            if m >= 0 && isSentenceEnd(atoms[m]) { return .sentenceEnd }
-            return .space
-        }
-        if isSentenceEnd(c) && k + 1 < atoms.count && isBreakingSpace(atoms[k + 1]) { return .sentenceEnd }
-        return .anywhere
-    }
-
-    private static func isBreakingSpace(_ c: Character) -> Bool {
-        guard c.isWhitespace && !c.isNewline else { return false }
-        switch c {
-        case "\u{00A0}", "\u{2007}", "\u{202F}", "\u{2060}", "\u{FEFF}": return false  // no-break spaces
-        default: return true
-        }
-    }
-
-    private static func isSentenceEnd(_ c: Character) -> Bool {
-        c == "." || c == "!" || c == "?" || c == "\u{2026}"
-    }
-
-    private static func isClosing(_ c: Character) -> Bool {
-        switch c {
-        case "\"", "'", ")", "]", "\u{00BB}", "\u{2019}", "\u{201D}", "\u{203A}": return true
-        default: return false
+            while m >= 0 && (kinds[m] == .space || kinds[m] == .closing) { m -= 1 }
+            return m >= 0 && kinds[m] == .sentenceEnd ? .sentenceEnd : .space
+        case .sentenceEnd:
+            return k + 1 < kinds.count && kinds[k + 1] == .space ? .sentenceEnd : .anywhere
+        case .other, .closing:
+            return .anywhere
         }
     }
 

@@ -1,0 +1,50 @@
+import Conversation
+import Gateway
+
+/// One line of a results file (DESIGN.md "Results"), written as JSON with the keys in contract order.
+public struct ReplayResult: Sendable {
+    public var line: Int
+    public var from: String
+    public var channel: String
+    public var text: String
+    public var decision: Decision
+    public var latencyMicros: Int
+    /// nil when the line had no expectations; else whether all held.
+    public var ok: Bool?
+    public var failures: [String]
+
+    public var json: String {
+        let c = decision.command
+        var out = "{\"line\":\(line),\"from\":\(JSON.quote(from)),\"channel\":\(JSON.quote(channel)),"
+        out += "\"text\":\(JSON.quote(text)),\"lang\":\(JSON.quote(decision.language)),"
+        out += "\"intent\":\(JSON.quote(c.intent.rawValue)),\"topic\":\(JSON.quote(c.topic)),"
+        out += "\"place\":\(JSON.quote(c.place)),\"route\":\(JSON.quote(c.route)),"
+        out += "\"reply\":\(JSON.quote(decision.reply.text)),\"encoding\":\(JSON.quote(decision.reply.encoding)),"
+        out += "\"segments\":\(decision.reply.segments),\"latency_us\":\(latencyMicros)"
+        if let ok { out += ",\"ok\":\(ok)" }
+        return out + "}"
+    }
+}
+
+public enum JSON {
+    /// A JSON string literal (or null), escaping what RFC 8259 requires.
+    public static func quote(_ s: String?) -> String {
+        guard let s else { return "null" }
+        var out = "\""
+        out.reserveCapacity(s.utf8.count + 2)
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}

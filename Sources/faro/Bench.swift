@@ -1,0 +1,64 @@
+import Content
+import ArgumentParser
+import Conversation
+import Foundation
+import Gateway
+import Simulation
+
+/// `faro bench`: messages/second for understand + decide + render over a generated mix, single core, beside a bare
+/// PCRE2 JIT match of the same texts. Build with `-c release`.
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Measure the pipeline against a bare PCRE2 match.")
+    @OptionGroup var options: CommonOptions
+    @Option(help: "Messages in the mix.") var messages: Int = 100_000
+    @Option(help: "Seed of the generated mix.") var seed: UInt64 = 1
+
+    func run() throws {
+        let engine = try options.engine()
+        var generator = TrafficGenerator(seed: seed, subscribers: 1_000)
+        let mix = (0..<messages).map { _ in generator.next() }
+        let baseline = try BareMatch(catalog: engine.catalog)
+
+        var matched = 0
+        let bare = Self.measure { for m in mix where baseline.matches(m.text) { matched += 1 } }
+        var states: [String: SubscriberState] = [:]
+        var segments = 0
+        let full = Self.measure {
+            for m in mix {
+                let d = engine.handle(text: m.text, state: states[m.from] ?? SubscriberState(), now: m.at)
+                states[m.from] = d.state
+                segments += d.reply.segments
+            }
+        }
+        let bareRate = Double(messages) / bare, fullRate = Double(messages) / full
+        print(String(format: "bare PCRE2 JIT match: %.0f messages/s (%d of %d matched)", bareRate, matched, messages))
+        print(String(format: "full pipeline (understand + decide + render): %.0f messages/s (%d segments)", fullRate, segments))
+        print(String(format: "cost of the pipeline: %.2f× the bare match", bareRate / fullRate))
+    }
+
+    static func measure(_ body: () -> Void) -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+}
+
+/// The baseline a keyword SMS platform would run: one caseless `\b(?:alias|…)\b` search over the raw text.
+struct BareMatch {
+    let pattern: PCRE2Pattern
+    let data: OpaquePointer
+
+    init(catalog: Content.Catalog) throws {
+        var words: Set<String> = []
+        for pack in catalog.languages.values { for list in pack.keywords.values { for k in list where !k.text.hasPrefix("re:") { words.insert(k.text.replacingOccurrences(of: "*", with: "")) } } }
+        for place in catalog.places.values { words.insert(place.name); words.formUnion(place.aliases) }
+        let escaped = words.sorted { $0.count > $1.count }.map { NSRegularExpression.escapedPattern(for: $0) }
+        pattern = try PCRE2Pattern("\\b(?:" + escaped.joined(separator: "|") + ")\\b", caseless: true)
+        data = pattern.makeMatchData()!
+    }
+
+    func matches(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { pattern.firstMatch(in: $0, data: data) }
+    }
+}

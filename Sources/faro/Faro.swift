@@ -1,0 +1,9 @@
+import ArgumentParser
+
+@main
+struct Faro: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "faro",
+        abstract: "Faro: an SMS/USSD information line for migrants in transit through Mexico.",
+        subcommands: [Ask.self, Chat.self, ContentCommand.self, Bench.self])
+}
