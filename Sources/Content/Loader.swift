@@ -195,8 +195,22 @@ private struct Reader {
     mutating func readReplies(_ root: Node) {
         for (id, keyNode, value) in mapping(root, "a replies file") ?? [] {
             guard let fields = mapping(value, "reply '\(id)'") else { continue }
-            if let existing = replies[id] { issue(.error, origin(keyNode), "reply '\(id)' is defined twice (also \(existing.meta.origin))") }
-            replies[id] = ReplyEntry(id: id, pages: pages(fields), meta: meta(keyNode, fields, "reply '\(id)'"))
+            let texts = pages(fields)
+            if var existing = replies[id] {
+                merge(&existing.pages, texts, "reply '\(id)'", keyNode)
+                replies[id] = existing
+            } else {
+                replies[id] = ReplyEntry(id: id, pages: texts, meta: meta(keyNode, fields, "reply '\(id)'"))
+            }
+        }
+    }
+
+    /// Another file adds languages to an entry (how a translator adds a language without touching other files);
+    /// a language given twice is an error.
+    mutating func merge(_ pages: inout Pages, _ more: Pages, _ what: String, _ node: Node) {
+        for (code, texts) in more {
+            if pages[code] != nil { issue(.error, origin(node), "\(what) has a second '\(code)' text") }
+            pages[code] = texts
         }
     }
 
@@ -210,7 +224,12 @@ private struct Reader {
             let get = { (key: String) in fields.first { $0.0 == key }?.2 }
             guard let slug = string(get("slug"), "slug", at: node) else { continue }
             let dangers = mapping(get("dangers"), "dangers of \(slug)") ?? []
-            if places[slug] != nil { issue(.error, origin(node), "place '\(slug)' is defined twice") }
+            if var existing = places[slug] {
+                merge(&existing.dangers, pages(dangers), "place '\(slug)'", node)
+                existing.aliases += strings(get("aliases"), "aliases").map(\.text)
+                places[slug] = existing
+                continue
+            }
             places[slug] = Place(
                 slug: slug, name: string(get("name"), "name of \(slug)", at: node) ?? slug, state: get("state")?.string,
                 route: get("route")?.string, aliases: strings(get("aliases"), "aliases").map(\.text),
@@ -224,6 +243,13 @@ private struct Reader {
             guard let slug = string(get("slug"), "slug", at: node) else { continue }
             var names: [String: String] = [:]
             for (code, _, value) in mapping(get("name"), "name of \(slug)") ?? [] { names[code] = value.string }
+            if var existing = routes[slug] {
+                existing.names.merge(names) { old, _ in old }
+                merge(&existing.text, pages(mapping(get("text"), "text of \(slug)") ?? []), "route '\(slug)'", node)
+                existing.aliases += strings(get("aliases"), "aliases").map(\.text)
+                routes[slug] = existing
+                continue
+            }
             routes[slug] = Route(
                 slug: slug, names: names, aliases: strings(get("aliases"), "aliases").map(\.text),
                 places: strings(get("places"), "places").map(\.text),

@@ -25,6 +25,10 @@ public struct SubscriberState: Sendable, Equatable, Codable {
         public var topic: String?
         public var place: String?
         public var route: String?
+
+        public init(key: String, page: Int, intent: Intent, topic: String?, place: String?, route: String?) {
+            self.key = key; self.page = page; self.intent = intent; self.topic = topic; self.place = place; self.route = route
+        }
     }
 }
 

@@ -116,6 +116,21 @@ public struct TrafficReader: Sequence {
     }
 }
 
+/// Rows of any CSV file with a header, as column → value (for fixtures and tools).
+public func readCSV(path: String) -> [(line: Int, values: [String: String])] {
+    guard let handle = FileHandle(forReadingAtPath: path) else { return [] }
+    var reader = RecordReader(handle: handle, csv: true)
+    guard let (_, header) = reader.next() else { return [] }
+    var rows: [(Int, [String: String])] = []
+    while let (line, fields) = reader.next() {
+        if fields == [""] { continue }
+        var values: [String: String] = [:]
+        for (name, value) in zip(header, fields) { values[name] = value }
+        rows.append((line, values))
+    }
+    return rows
+}
+
 /// Splits a byte stream into records: RFC 4180 CSV fields (quotes, doubled quotes, line breaks inside quotes,
 /// CRLF or LF), or whole lines for JSON Lines. Reads 64 KiB at a time.
 struct RecordReader {

@@ -1,0 +1,107 @@
+import Conversation
+import Foundation
+import Gateway
+import Simulation
+import Testing
+
+@Suite struct ConversationTests {
+    /// Fixtures/conversations.csv: multi-message conversations with expectations, replayed like `simulator replay`.
+    @Test func scenarioFileHolds() {
+        let replay = Replay(engine: Fixtures.engine, epoch: Fixtures.noon)
+        var failures: [String] = []
+        var count = 0
+        for item in TrafficReader(path: Fixtures.path("conversations.csv")) {
+            guard case .message(let message) = item else { Issue.record("bad row: \(item)"); continue }
+            let result = replay.run(message)
+            count += 1
+            if result.ok == false { failures.append("line \(message.line) \"\(message.text)\": " + result.failures.joined(separator: "; ")) }
+        }
+        print("conversations: \(count - failures.count)/\(count) messages as expected")
+        for failure in failures { print("  " + failure) }
+        #expect(count >= 60)
+        #expect(Double(failures.count) <= Double(count) * 0.03, "\(failures.count) conversation steps failed")
+    }
+
+    @Test func numberedMenuSelectsOption() throws {
+        let engine = Fixtures.engine
+        let main = try #require(engine.catalog.menus["main"])
+        let d = engine.conversation(["menu", "2"])
+        #expect(d[0].command.intent == .menu)
+        #expect(d[1].command.intent.rawValue == main[1].split(separator: ".").first.map(String.init))
+    }
+
+    @Test func rightsSubmenuAndBack() {
+        let d = Fixtures.engine.conversation(["DERECHOS", "1", "0"])
+        #expect(d[0].command.intent == .rights && d[0].command.topic == nil)
+        #expect(d[1].command.intent == .rights && d[1].command.topic == "asylum")
+        #expect(d[2].command.intent == .menu)
+    }
+
+    @Test func followUpPlaceAnswersPreviousQuestion() {
+        let d = Fixtures.engine.conversation(["albergue", "ixtepec"])
+        #expect(d[1].command.intent == .shelter && d[1].command.place == "ixtepec")
+        let e = Fixtures.engine.conversation(["peligros", "nogales"])
+        #expect(e[1].command.intent == .dangers && e[1].command.place == "nogales")
+    }
+
+    @Test func followUpsExpire() {
+        var state = SubscriberState()
+        state = Fixtures.engine.handle(text: "albergue", state: state, now: Fixtures.noon).state
+        let later = Fixtures.engine.handle(text: "ixtepec", state: state, now: Fixtures.noon + 3 * 3600)
+        #expect(later.command.intent == .dangers)
+    }
+
+    @Test func languageIsRemembered() {
+        let d = Fixtures.engine.conversation(["FR", "1", "SOS"])
+        #expect(d.map(\.language) == ["fr", "fr", "fr"])
+        #expect(d[0].command.intent == .language)
+    }
+
+    @Test func emergencyEscalates() {
+        let d = Fixtures.engine.first("auxilio nos tienen encerrados en reynosa")
+        #expect(d.command.intent == .emergency)
+        #expect(d.reply.text.contains("911"))
+        #expect(d.effects == [.escalate(place: "reynosa", language: "es")])
+    }
+
+    @Test func stopAndStart() {
+        let d = Fixtures.engine.conversation(["ALERTAS GOLFO", "STOP", "START"])
+        #expect(d[0].effects == [.subscribe(route: "golfo")])
+        #expect(d[0].state.routes == ["golfo"])
+        #expect(d[1].command.intent == .stop && d[1].state.optedOut && d[1].state.routes.isEmpty)
+        #expect(d[1].effects == [.unsubscribeAll])
+        #expect(d[2].command.intent == .start && !d[2].state.optedOut)
+    }
+
+    @Test func moreGivesNextPageThenSaysNoMore() {
+        let engine = Fixtures.engine
+        // Find a reply with several pages in Spanish.
+        guard let key = engine.conversation.rendered.keys.first(where: { ($0 == "rights.asylum" || $0.hasPrefix("dangers@")) && (engine.conversation.rendered.pages($0, "es")?.count ?? 0) > 1 }) else { return }
+        let pages = engine.conversation.rendered.pages(key, "es")!
+        var state = SubscriberState(language: "es", last: .init(key: key, page: 0, intent: .dangers, topic: nil, place: nil, route: nil), lastAt: Fixtures.noon)
+        for i in 1..<pages.count {
+            let d = engine.handle(text: "MAS", state: state, now: Fixtures.noon + 10)
+            #expect(d.reply.text == pages[i].text)
+            state = d.state
+        }
+        let end = engine.handle(text: "mas", state: state, now: Fixtures.noon + 20)
+        #expect(end.reply.text == engine.conversation.rendered.pages("ui.no_more", "es")?.first?.text)
+    }
+
+    @Test func unknownSuggestsClosestKeyword() {
+        let d = Fixtures.engine.first("peligrozzzo")
+        #expect(d.command.intent == .unknown || d.command.intent == .dangers)
+        let junk = Fixtures.engine.first("jajaja")
+        #expect(junk.command.intent == .unknown)
+        #expect(!junk.reply.text.isEmpty)
+    }
+
+    @Test func everyReplyFitsTheBudget() {
+        let rendered = Fixtures.engine.conversation.rendered
+        for key in rendered.keys {
+            for code in Fixtures.engine.catalog.languageCodes {
+                for page in rendered.pages(key, code) ?? [] { #expect(page.info.segments <= 3, "\(key) \(code)") }
+            }
+        }
+    }
+}
