@@ -102,7 +102,7 @@ public struct RenderedCatalog: Sendable {
     }
 
     /// The label of a menu option in a language.
-    static func label(_ option: String, _ catalog: Catalog, _ pack: LanguagePack) -> String {
+    public static func label(_ option: String, _ catalog: Catalog, _ pack: LanguagePack) -> String {
         if option.hasPrefix("route."), let route = catalog.routes[String(option.dropFirst(6))] {
             return route.names[pack.code] ?? route.slug
         }

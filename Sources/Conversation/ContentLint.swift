@@ -8,7 +8,7 @@ public enum ContentLint {
                                   "legal", "emergency"]
     static let requiredUI = ["menu_title", "submenu_hint", "back_hint", "more", "no_more", "unknown", "unknown_plain",
                              "help_here", "no_help_here", "unverified", "language_set", "subscribed", "subscribe_ask",
-                             "stopped", "started", "thanks", "flood", "place_ask"]
+                             "stopped", "started", "thanks", "flood", "place_ask", "ussd_more", "ussd_home"]
 
     public static func check(directory: String, budget: Int = 3, staleDays: Int = 180, today: Date) -> [ContentIssue] {
         let loaded = CatalogLoader.load(directory: directory)
