@@ -34,7 +34,9 @@ public enum CatalogLoader {
     /// Builds a catalog from (relative path, YAML text) pairs. Pure: used by tests with in-memory files.
     public static func parse(files: [(String, String)], defaultLanguage: String = "es") -> Result {
         var reader = Reader()
-        for (path, text) in files { reader.read(path: path, text: text) }
+        // Files that add a language to existing entries (`places.ht.yaml`, `replies/ht.yaml`) are read last.
+        let ordered = files.filter { !isLanguageAddition($0.0) } + files.filter { isLanguageAddition($0.0) }
+        for (path, text) in ordered { reader.read(path: path, text: text) }
         var catalog = Catalog(
             version: ContentHash.of(files), languages: reader.languages, defaultLanguage: defaultLanguage,
             replies: reader.replies, places: reader.places, routes: reader.routes, help: reader.help,
@@ -47,6 +49,14 @@ public enum CatalogLoader {
         let errors = reader.issues.contains { $0.severity == .error }
         return Result(catalog: errors ? nil : catalog, issues: reader.issues)
     }
+}
+
+/// `places.ht.yaml`, `routes.ht.yaml`, `replies/ht.yaml`: a translation of entries defined elsewhere.
+func isLanguageAddition(_ path: String) -> Bool {
+    let parts = (path as NSString).lastPathComponent.split(separator: ".").map(String.init)
+    let isCode = { (s: String) in (2...3).contains(s.count) && s.allSatisfy { $0.isASCII && $0.isLowercase } }
+    if path.hasPrefix("languages/") { return false }
+    return parts.count >= 3 ? isCode(parts[parts.count - 2]) : (path.hasPrefix("replies/") && isCode(parts[0]))
 }
 
 /// A stable hash of the content, logged with every exchange (FNV-1a 64 over paths and texts).

@@ -28,7 +28,8 @@ public struct Conversation: Sendable {
         }
         if command.implied, state.menu == "subscribe" { command.intent = .subscribe }
 
-        var language = state.language ?? catalog.defaultLanguage
+        var language = state.language.flatMap { command.possibleLanguages.isEmpty || command.possibleLanguages.contains($0) ? $0 : nil }
+            ?? command.possibleLanguages.first ?? state.language ?? catalog.defaultLanguage
         var key: String
         var menu: String?
         var page = 0

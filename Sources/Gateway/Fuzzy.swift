@@ -8,8 +8,9 @@ struct FuzzyIndex: Sendable {
 
     init(maxDistance: Int = 2) { self.maxDistance = maxDistance }
 
-    /// Edits allowed for a word of this length: none under 4 letters, 1 up to 6, 2 from 7.
-    static func allowedDistance(_ length: Int) -> Int { length < 4 ? 0 : (length < 7 ? 1 : 2) }
+    /// Edits allowed for a word of this length: none under 4 letters, 1 up to 8, 2 from 9. (A swap of two letters
+    /// counts 1, so "derehcos" is still found; 2 edits on shorter words turn ordinary words into keywords.)
+    static func allowedDistance(_ length: Int) -> Int { length < 4 ? 0 : (length < 9 ? 1 : 2) }
 
     mutating func insert(_ word: String) -> Int {
         let id = Int32(words.count)

@@ -9,6 +9,11 @@ public struct Gateway: Sendable {
         (lexicon, issues) = Lexicon.build(catalog)
     }
 
+    /// Among rights topics named together, the one that says what the person wants to do wins.
+    static func topicRank(_ topic: String) -> Int {
+        ["complaint", "asylum", "detention", "children", "work", "health"].firstIndex(of: topic) ?? 9
+    }
+
     /// Which intent wins when a message names several (a service asked for beats a general word).
     static let precedence: [Intent] = [.emergency, .stop, .start, .language, .subscribe, .shelter, .medical, .beta,
                                        .rights, .legal, .dangers, .route, .thanks, .menu]
@@ -18,17 +23,28 @@ public struct Gateway: Sendable {
         var language: Int?
         var position: Int
         var fuzzy: Bool
+        /// Whether this hit adds to the language votes (typos and multi-word phrases; single words vote as words).
+        var votes: Bool = false
     }
 
-    public func understand(_ text: String) -> Command {
+    /// Why a text was understood as it was: the normalized words and every keyword hit (for `faro ask --explain`).
+    public func explain(_ text: String) -> String {
+        var lines = ["normalized: \(Normalizer.normalize(text))"]
+        let command = understand(text, trace: { lines.append($0) })
+        lines.append("command: \(command)")
+        return lines.joined(separator: "\n")
+    }
+
+    public func understand(_ text: String) -> Command { understand(text, trace: nil) }
+
+    func understand(_ text: String, trace: ((String) -> Void)?) -> Command {
         let normalized = Normalizer.normalize(text)
         let words = Normalizer.words(normalized)
         guard !words.isEmpty else { return Command(intent: .unknown) }
 
         if words.count == 1, let only = words.first {
-            if only.allSatisfy(\.isASCIIDigit) {
-                if only == "00" { return Command(intent: .menu) }
-                return Command(intent: .menu, choice: only.count <= 3 ? Int(only) : nil)
+            if only.allSatisfy(\.isASCIIDigit), only.count <= 2 {
+                return only == "00" ? Command(intent: .menu) : Command(intent: .menu, choice: Int(only))
             }
             if let code = lexicon.languages.first(where: { $0 == only }) {
                 return Command(intent: .language, topic: code, language: code)
@@ -37,6 +53,7 @@ public struct Gateway: Sendable {
 
         var votes = [Int](repeating: 0, count: lexicon.languages.count)
         for word in words { addVotes(lexicon.wordLanguages[String(word)], weight: 1, to: &votes) }
+        addOrthographyVotes(text, &votes)
         let guess = Self.winner(votes)
 
         // SMS spellings expanded in the language the words suggest.
@@ -52,12 +69,39 @@ public struct Gateway: Sendable {
         var covered = [Bool](repeating: false, count: expandedWords.count)
         matchPhrases(expandedWords, &hits, &covered)
         matchTypos(expandedWords, &hits, &covered)
-        for hit in hits where hit.language != nil { votes[hit.language!] += hit.fuzzy ? 1 : 2 }
+        // One-word keywords already voted as words; a phrase or a typo votes for the language it belongs to.
+        for hit in hits where hit.votes { if let l = hit.language { votes[l] += 1 } }
+        if let trace {
+            trace("expanded: \(expandedWords.joined(separator: " "))")
+            for hit in hits {
+                trace("hit: word \(hit.position) → \(hit.target)\(hit.language.map { " [\(lexicon.languages[$0])]" } ?? "")\(hit.fuzzy ? " (typo)" : "")")
+            }
+            trace("language votes: \(zip(lexicon.languages, votes).map { "\($0)=\($1)" }.joined(separator: " "))")
+        }
         let language = Self.winner(votes)
         var command = decide(hits, language: language)
         command.language = language.map { lexicon.languages[$0] }
+        if language == nil, let top = votes.max(), top > 0 {
+            command.possibleLanguages = votes.indices.filter { votes[$0] == top }.map { lexicon.languages[$0] }
+        }
         if command.intent == .unknown { command.suggestion = suggest(expandedWords, language: language) }
         return command
+    }
+
+    /// Letters that only one of the shipped languages uses: ñ ¿ ¡ á í ó ú for Spanish; è à ù ê â ô î û ç œ for
+    /// French. Counted from the raw text (the normalizer folds them away). Languages are data, so the letters are
+    /// looked up by language code and ignored when that language is not loaded.
+    private func addOrthographyVotes(_ text: String, _ votes: inout [Int]) {
+        guard !text.utf8.allSatisfy({ $0 < 0x80 }) else { return }
+        for scalar in text.unicodeScalars where scalar.value >= 0xA1 && scalar.value < 0x180 {
+            let code: String
+            switch scalar {
+            case "ñ", "Ñ", "¿", "¡", "á", "í", "ó", "ú", "Á", "Í", "Ó", "Ú": code = "es"
+            case "è", "à", "ù", "ê", "â", "ô", "î", "û", "ç", "œ", "È", "À", "Ç", "ë", "ï": code = "fr"
+            default: continue
+            }
+            if let i = lexicon.languages.firstIndex(of: code) { votes[i] += 1 }
+        }
     }
 
     private func addVotes(_ bits: UInt64?, weight: Int, to votes: inout [Int]) {
@@ -92,8 +136,10 @@ public struct Gateway: Sendable {
                 let first = starts.firstIndex { $0 >= start } ?? 0
                 let last = (starts.lastIndex { $0 < match.end }) ?? first
                 for i in first...max(first, last) { covered[i] = true }
+                let phrase = lexicon.phrases[mark]
+                let votes = phrase.contains(" ") && !phrase.hasPrefix("re:")
                 for meaning in lexicon.meanings[mark] {
-                    hits.append(Hit(target: meaning.target, language: meaning.language, position: first, fuzzy: false))
+                    hits.append(Hit(target: meaning.target, language: meaning.language, position: first, fuzzy: false, votes: votes))
                 }
             }
         }
@@ -121,24 +167,35 @@ public struct Gateway: Sendable {
             for meaning in lexicon.meanings[lexicon.fuzzyMeanings[id]] {
                 // Place names need 5+ letters to be guessed from a typo.
                 if case .place = meaning.target, query.utf8.count < 5 { continue }
-                hits.append(Hit(target: meaning.target, language: meaning.language, position: position, fuzzy: true))
+                hits.append(Hit(target: meaning.target, language: meaning.language, position: position, fuzzy: true, votes: true))
             }
         }
         return true
     }
 
-    func decide(_ hits: [Hit], language: Int?) -> Command {
-        // Where a phrase means different things in different languages, keep the meaning in the message's language.
+    func decide(_ all: [Hit], language: Int?) -> Command {
+        // Once the message's language is known, keywords of other languages count only when nothing in the
+        // message's own language matched ("son" is English for a child, not in "cuales son mis derechos"), and a
+        // typo only counts as a typo of the message's language. Typos count only when no keyword matched exactly.
+        var hits = all
+        if let language {
+            let own = hits.contains { !$0.fuzzy && $0.language == language }
+            hits.removeAll { hit in
+                guard let l = hit.language, l != language else { return false }
+                return own || hit.fuzzy
+            }
+        }
+        let exactIntent = hits.contains { if case .intent = $0.target { return !$0.fuzzy } else { return false } }
+        if exactIntent { hits.removeAll { if case .intent = $0.target { return $0.fuzzy } else { return false } } }
         var intents: [Intent: String?] = [:]
         var place: String?, route: String?, languageName: String?
         var more = false, back = false
         for hit in hits.sorted(by: { $0.position < $1.position }) {
-            if let l = hit.language, let language, l != language,
-               hits.contains(where: { $0.position == hit.position && $0.language == language }) { continue }
             switch hit.target {
             case .intent(let intent, let topic):
-                if let existing = intents[intent] { if existing == nil, topic != nil { intents[intent] = topic } }
-                else { intents[intent] = topic }
+                if let existing = intents[intent] {
+                    if let topic, existing.map({ Self.topicRank(topic) < Self.topicRank($0) }) ?? true { intents[intent] = topic }
+                } else { intents[intent] = topic }
             case .place(let slug): if place == nil { place = slug }
             case .route(let slug): if route == nil { route = slug }
             case .languageName(let code): if languageName == nil { languageName = code }
@@ -147,8 +204,10 @@ public struct Gateway: Sendable {
             }
         }
         var command = Command(intent: .unknown, place: place, route: route)
+        // "I want to complain": reporting what happened, even when the words name violence.
+        if case .some(.some("complaint")) = intents[.rights] { intents[.emergency] = nil }
         // "derechos" + "salud": the right to health care, not a doctor.
-        if intents.keys.contains(.rights), case .some(.none) = intents[.rights], intents[.medical] != nil {
+        if let topic = intents[.rights], topic == nil || topic == "health", intents[.medical] != nil {
             intents[.rights] = "health"; intents[.medical] = nil
         }
         if let intent = Self.precedence.first(where: { intents[$0] != nil }) {

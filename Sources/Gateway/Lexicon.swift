@@ -153,9 +153,8 @@ private struct LexiconBuilder {
                 lexicon.fuzzyMeanings.append(i)
             }
         }
-        if let language, !phrase.hasPrefix("re:") {
-            for word in phrase.split(separator: " ") where !word.contains("*") { vote(String(word), language) }
-        }
+        // A one-word keyword is evidence of its language wherever it appears; a phrase votes when it matches.
+        if let language, !phrase.hasPrefix("re:"), !phrase.contains(" "), !phrase.contains("*") { vote(phrase, language) }
     }
 
     static func describe(_ target: Target) -> String {

@@ -9,10 +9,13 @@ struct Ask: ParsableCommand {
     @OptionGroup var options: CommonOptions
     @Option(help: "Sender's phone number.") var from: String = "+520000000000"
     @Flag(help: "Print the result object (DESIGN.md) as JSON.") var json = false
+    @Flag(help: "Show how the text was understood (keyword hits, language votes).") var explain = false
     @Argument(help: "The message text.") var text: [String]
 
     func run() throws {
-        let replay = Replay(engine: try options.engine())
+        let engine = try options.engine()
+        if explain { print(engine.gateway.explain(text.joined(separator: " "))) }
+        let replay = Replay(engine: engine)
         let message = TrafficLine(line: 1, at: 0, from: from, channel: "sms", text: text.joined(separator: " "),
                                   session: nil, expectations: [:])
         let result = replay.run(message)
