@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // System libraries (Debian: libpcre2-dev, libsqlite3-dev).
@@ -24,7 +25,8 @@ let package = Package(
         .target(name: "Conversation", dependencies: ["Gateway", "Content"]),
 
         // Shells.
-        .target(name: "Store", dependencies: ["CSQLite", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Store", dependencies: ["CSQLite", .product(name: "Crypto", package: "swift-crypto"),
+                                              .product(name: "Logging", package: "swift-log")]),
         .target(name: "Simulation", dependencies: ["Conversation"]),
 
         .executableTarget(name: "faro", dependencies: [
@@ -38,5 +40,6 @@ let package = Package(
 
         .testTarget(name: "FaroTests", dependencies: ["Content", "Gateway", "Conversation", "Store", "Simulation"],
                     exclude: ["Fixtures"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "CSQLite", .product(name: "Logging", package: "swift-log")]),
     ]
 )

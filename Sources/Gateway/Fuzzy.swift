@@ -3,7 +3,10 @@
 /// a few hash probes instead of a scan of the vocabulary.
 struct FuzzyIndex: Sendable {
     private(set) var words: [String] = []
-    private var deletes: [String: [Int32]] = [:]
+    private var bytes: [[UInt8]] = []
+    /// Hash of a word with up to two letters deleted → words that produce it. Hash collisions only add
+    /// candidates: every candidate is confirmed by computing the real distance.
+    private var deletes: [UInt64: [Int32]] = [:]
     let maxDistance: Int
 
     init(maxDistance: Int = 2) { self.maxDistance = maxDistance }
@@ -15,9 +18,11 @@ struct FuzzyIndex: Sendable {
     mutating func insert(_ word: String) -> Int {
         let id = Int32(words.count)
         words.append(word)
-        var seen = Set<String>()
-        Self.forEachDelete(Array(word.utf8), depth: Self.allowedDistance(word.utf8.count)) { variant in
-            if seen.insert(variant).inserted { deletes[variant, default: []].append(id) }
+        let utf8 = Array(word.utf8)
+        bytes.append(utf8)
+        var seen = Set<UInt64>()
+        Self.forEachDelete(utf8, depth: Self.allowedDistance(utf8.count)) { hash in
+            if seen.insert(hash).inserted { deletes[hash, default: []].append(id) }
         }
         return Int(id)
     }
@@ -25,37 +30,46 @@ struct FuzzyIndex: Sendable {
     /// Closest vocabulary entries (ids and distance) for a query; empty when none is close enough.
     /// `relaxed` (for "did you mean") ignores the length rules and allows `limit` edits.
     func lookup(_ query: Substring, limit: Int? = nil, relaxed: Bool = false) -> (ids: [Int], distance: Int) {
-        let bytes = Array(query.utf8)
-        let allowed = min(limit ?? Self.allowedDistance(bytes.count), maxDistance)
+        let query = Array(query.utf8)
+        let allowed = min(limit ?? Self.allowedDistance(query.count), maxDistance)
         guard allowed > 0 else { return ([], 0) }
         var best = Int.max, bestIDs: [Int] = []
-        var checked = Set<Int32>()
+        var checked: [Int32] = []
         // Depth 1 first: it finds one-letter typos and swaps cheaply; depth 2 only when that finds nothing.
         for depth in 1...allowed where best == Int.max {
-        checked.removeAll(keepingCapacity: true)
-        Self.forEachDelete(bytes, depth: depth) { variant in
-            guard let ids = deletes[variant] else { return }
-            for id in ids where checked.insert(id).inserted {
-                let candidate = words[Int(id)]
-                // The candidate's own allowance also limits: a short keyword never matches with 2 edits.
-                let cap = relaxed ? allowed : min(allowed, Self.allowedDistance(candidate.utf8.count))
-                guard cap > 0, let d = Self.distance(bytes, Array(candidate.utf8), max: cap) else { continue }
-                if d < best { best = d; bestIDs = [Int(id)] } else if d == best { bestIDs.append(Int(id)) }
+            checked.removeAll(keepingCapacity: true)
+            Self.forEachDelete(query, depth: depth) { hash in
+                guard let ids = deletes[hash] else { return }
+                for id in ids where !checked.contains(id) {
+                    checked.append(id)
+                    let candidate = bytes[Int(id)]
+                    // The candidate's own allowance also limits: a short keyword never matches with 2 edits.
+                    let cap = relaxed ? allowed : min(allowed, Self.allowedDistance(candidate.count))
+                    guard cap > 0, let d = Self.distance(query, candidate, max: cap) else { continue }
+                    if d < best { best = d; bestIDs = [Int(id)] } else if d == best { bestIDs.append(Int(id)) }
+                }
             }
-        }
         }
         return best == Int.max ? ([], 0) : (bestIDs, best)
     }
 
-    /// Calls `body` with the word itself and every string made by deleting up to `depth` bytes.
-    static func forEachDelete(_ word: [UInt8], depth: Int, _ body: (String) -> Void) {
-        body(String(decoding: word, as: UTF8.self))
-        guard depth > 0, word.count > 1 else { return }
-        for i in word.indices {
-            var shorter = word
-            shorter.remove(at: i)
-            forEachDelete(shorter, depth: depth - 1, body)
+    /// Calls `body` with the hash of the word and of every variant with up to `depth` (1 or 2) bytes deleted.
+    static func forEachDelete(_ word: [UInt8], depth: Int, _ body: (UInt64) -> Void) {
+        let n = word.count
+        body(hash(word, skipping: -1, -1))
+        guard depth > 0, n > 1 else { return }
+        for i in 0..<n {
+            body(hash(word, skipping: i, -1))
+            if depth > 1, n > 2 { for j in (i + 1)..<n { body(hash(word, skipping: i, j)) } }
         }
+    }
+
+    /// FNV-1a over the bytes, leaving out positions `a` and `b`.
+    @inline(__always)
+    static func hash(_ word: [UInt8], skipping a: Int, _ b: Int) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for (i, byte) in word.enumerated() where i != a && i != b { h = (h ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return h ^ UInt64(word.count - (a >= 0 ? 1 : 0) - (b >= 0 ? 1 : 0))
     }
 
     /// Optimal string alignment distance, or nil when above `max`.

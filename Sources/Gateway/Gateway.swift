@@ -1,12 +1,16 @@
+import Foundation
 import Content
 
 /// Understanding: any text in, a `Command` out. Total — unknown, empty or hostile text is a `Command` too.
-public struct Gateway: Sendable {
+/// A class, so that callers holding it do not depend on its layout.
+public final class Gateway: Sendable {
     let lexicon: Lexicon
+    let model: LanguageModel
     public let issues: [ContentIssue]
 
     public init(catalog: Catalog) {
         (lexicon, issues) = Lexicon.build(catalog)
+        model = LanguageModel(catalog: catalog, languages: lexicon.languages)
     }
 
     /// Among rights topics named together, the one that says what the person wants to do wins.
@@ -67,8 +71,8 @@ public struct Gateway: Sendable {
         }
         var hits: [Hit] = []
         var covered = [Bool](repeating: false, count: expandedWords.count)
-        matchPhrases(expandedWords, &hits, &covered)
-        matchTypos(expandedWords, &hits, &covered)
+        if !Gateway.noMatch { matchPhrases(expandedWords, &hits, &covered) }
+        if !Gateway.noTypos { matchTypos(expandedWords, &hits, &covered) }
         // One-word keywords already voted as words; a phrase or a typo votes for the language it belongs to.
         for hit in hits where hit.votes { if let l = hit.language { votes[l] += 1 } }
         if let trace {
@@ -78,7 +82,17 @@ public struct Gateway: Sendable {
             }
             trace("language votes: \(zip(lexicon.languages, votes).map { "\($0)=\($1)" }.joined(separator: " "))")
         }
-        let language = Self.winner(votes)
+        var language = Self.winner(votes)
+        // Words tie or say nothing: let the letters decide, among the tied languages, when the message has words
+        // of its own (not just names and keywords shared by several languages).
+        if language == nil {
+            let top = votes.max() ?? 0
+            let scores = model.scores(expandedWords.enumerated().filter { !covered[$0.offset] }.map(\.element))
+            if !scores.isEmpty {
+                let candidates = votes.indices.filter { votes[$0] == top }
+                language = candidates.max { scores[$0] < scores[$1] }
+            }
+        }
         var command = decide(hits, language: language)
         command.language = language.map { lexicon.languages[$0] }
         if language == nil, let top = votes.max(), top > 0 {
@@ -123,18 +137,22 @@ public struct Gateway: Sendable {
     }
 
     private func matchPhrases(_ words: [Substring], _ hits: inout [Hit], _ covered: inout [Bool]) {
-        guard let pattern = lexicon.pattern else { return }
-        var text = words.joined(separator: " ")
-        // Word index of each byte offset where a word starts.
+        var text = " " + words.joined(separator: " ") + " "
+        // Word index of each byte offset where a word starts (after its leading space).
         var starts: [Int] = []
-        var offset = 0
+        var offset = 1
         for word in words { starts.append(offset); offset += word.utf8.count + 1 }
-        text.withUTF8 { bytes in
-            for match in pattern.matches(in: bytes) {
+        text.withUTF8 { padded in
+            var found = lexicon.pattern?.matches(in: padded).map { ($0, $0.start + 1) } ?? []
+            if let expressions = lexicon.expressions {
+                // Expressions see the text without the padding spaces.
+                let inner = UnsafeBufferPointer(rebasing: padded[1..<(padded.count - 1)])
+                found += expressions.matches(in: inner).map { ($0, $0.start + 1) }
+            }
+            for (match, start) in found {
                 guard let mark = match.mark else { continue }
-                let start = match.start == 0 || bytes[match.start] != 0x20 ? match.start : match.start + 1
                 let first = starts.firstIndex { $0 >= start } ?? 0
-                let last = (starts.lastIndex { $0 < match.end }) ?? first
+                let last = (starts.lastIndex { $0 < match.end + (start - match.start) - 1 }) ?? first
                 for i in first...max(first, last) { covered[i] = true }
                 let phrase = lexicon.phrases[mark]
                 let votes = phrase.contains(" ") && !phrase.hasPrefix("re:")
@@ -149,7 +167,9 @@ public struct Gateway: Sendable {
     /// words are looked up in the typo index.
     private func matchTypos(_ words: [Substring], _ hits: inout [Hit], _ covered: inout [Bool]) {
         for i in words.indices where !covered[i] {
-            if i + 1 < words.count, !covered[i + 1], words[i].count + words[i + 1].count >= 8 {
+            if i + 1 < words.count, !covered[i + 1], words[i].count + words[i + 1].count >= 8,
+               lexicon.phraseWords.contains(String(words[i])) || lexicon.phraseWords.contains(String(words[i + 1])),
+               !lexicon.fillers.contains(String(words[i])), !lexicon.fillers.contains(String(words[i + 1])) {
                 let pair = words[i] + " " + words[i + 1]
                 if addFuzzy(pair[...], at: i, &hits) { covered[i] = true; covered[i + 1] = true; continue }
             }
@@ -204,8 +224,8 @@ public struct Gateway: Sendable {
             }
         }
         var command = Command(intent: .unknown, place: place, route: route)
-        // "I want to complain": reporting what happened, even when the words name violence.
-        if case .some(.some("complaint")) = intents[.rights] { intents[.emergency] = nil }
+        // Locked up by migration ("encerrado en migracion"): the rights of a detained person, not a rescue.
+        if case .some(.some("detention")) = intents[.rights] { intents[.emergency] = nil }
         // "derechos" + "salud": the right to health care, not a doctor.
         if let topic = intents[.rights], topic == nil || topic == "health", intents[.medical] != nil {
             intents[.rights] = "health"; intents[.medical] = nil
@@ -255,3 +275,5 @@ public struct Gateway: Sendable {
 extension Character {
     var isASCIIDigit: Bool { isASCII && isNumber }
 }
+extension Gateway { nonisolated(unsafe) static var noTypos = getenv("FARO_NOTYPOS") != nil }
+extension Gateway { nonisolated(unsafe) static var noMatch = getenv("FARO_NOMATCH") != nil }

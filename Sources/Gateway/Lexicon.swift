@@ -33,10 +33,13 @@ struct Lexicon: Sendable {
     var phrases: [String] = []
     var meanings: [[LexEntry]] = []
     var pattern: PCRE2Pattern?
+    var expressions: PCRE2Pattern?
     var fuzzy = FuzzyIndex()
     var fuzzyMeanings: [Int] = []               // fuzzy word id → phrase index
     var wordLanguages: [String: UInt64] = [:]    // word → bit set of languages that use it
     var fillers: Set<String> = []
+    /// Words of multi-word names ("piedras", "negras"): only pairs with one of them are checked for typos.
+    var phraseWords: Set<String> = []
     var sms: [[String: String]] = []
     var mergedSMS: [String: String] = [:]
     var labels: [String: [String: String]] = [:] // language → keyword id → label
@@ -52,7 +55,6 @@ private struct LexiconBuilder {
     var lexicon: Lexicon
     var issues: [ContentIssue] = []
     var index: [String: Int] = [:]           // phrase → phrase index
-    var regexes: [(String, Int)] = []        // raw `re:` patterns with their phrase index
     var firstOrigin: [String: (Target, Int?, Origin)] = [:]
 
     init(catalog: Catalog) {
@@ -148,6 +150,7 @@ private struct LexiconBuilder {
             lexicon.meanings.append([entry])
             let i = lexicon.phrases.count - 1
             if !phrase.hasPrefix("re:"), !phrase.contains("*") {
+                if phrase.contains(" ") { for word in phrase.split(separator: " ") { lexicon.phraseWords.insert(String(word)) } }
                 let id = lexicon.fuzzy.insert(phrase)
                 assert(id == lexicon.fuzzyMeanings.count)
                 lexicon.fuzzyMeanings.append(i)
@@ -175,13 +178,24 @@ private struct LexiconBuilder {
             let wa = pa.split(separator: " ").count, wb = pb.split(separator: " ").count
             return wa != wb ? wa > wb : (pa.count != pb.count ? pa.count > pb.count : pa < pb)
         }
-        let alternatives = order.map { i -> String in
-            let phrase = lexicon.phrases[i]
-            let body = phrase.hasPrefix("re:") ? "(?:\(phrase.dropFirst(3)))" : Self.literal(phrase)
-            return "(*MARK:\(i))\(body)"
+        let literals = order.filter { !lexicon.phrases[$0].hasPrefix("re:") }
+            .map { "\(Self.literal(lexicon.phrases[$0]))(*MARK:\($0))" }
+        let expressions = order.filter { lexicon.phrases[$0].hasPrefix("re:") }
+            .map { "(?:\(lexicon.phrases[$0].dropFirst(3)))(*MARK:\($0))" }
+        // Staff expressions run on the text as it is (so ^ and $ mean the whole message), in a pattern of their own.
+        if !expressions.isEmpty {
+            do throws(PCRE2Pattern.CompileError) {
+                lexicon.expressions = try PCRE2Pattern(expressions.joined(separator: "|"))
+            } catch {
+                issues.append(ContentIssue(.error, Origin(file: "languages/", line: 0), "keyword expressions do not compile together: \(error)"))
+            }
         }
+        let alternatives = literals
         guard !alternatives.isEmpty else { return }
-        let source = "(?:^| )(?:" + alternatives.joined(separator: "|") + ")(?= |$)"
+        // The text is matched as " word word ": every phrase starts after a space, which lets PCRE2 skip ahead to
+        // spaces instead of trying the alternation at every byte. The mark comes last so the alternation keeps
+        // its start-character optimisation.
+        let source = " (?:" + alternatives.joined(separator: "|") + ")(?= )"
         do throws(PCRE2Pattern.CompileError) {
             lexicon.pattern = try PCRE2Pattern(source)
         } catch {

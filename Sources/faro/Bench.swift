@@ -30,6 +30,12 @@ struct Bench: ParsableCommand {
                 segments += d.reply.segments
             }
         }
+        var chars = 0
+        let normalizing = Self.measure { for m in mix { chars += Normalizer.normalize(m.text).utf8.count } }
+        var understood = 0
+        let understanding = Self.measure { for m in mix where engine.gateway.understand(m.text).intent != .unknown { understood += 1 } }
+        print(String(format: "  of which normalize: %.2f µs, understand (incl. normalize): %.2f µs, decide + render: %.2f µs per message",
+                     normalizing / Double(messages) * 1e6, understanding / Double(messages) * 1e6, (full - understanding) / Double(messages) * 1e6))
         let bareRate = Double(messages) / bare, fullRate = Double(messages) / full
         print(String(format: "bare PCRE2 JIT match: %.0f messages/s (%d of %d matched)", bareRate, matched, messages))
         print(String(format: "full pipeline (understand + decide + render): %.0f messages/s (%d segments)", fullRate, segments))

@@ -1,0 +1,104 @@
+// The write statements, shared by group commit, `recordBatch`, `Recorder` and the single writes.
+// Each function runs inside a transaction its caller opened on the write connection.
+import Foundation
+
+enum Writes {
+    static let insertExchange = """
+        INSERT INTO exchanges (at, sender, channel, session, language, intent, topic, place, route, text,
+                               reply, encoding, segments, content_version, latency_us, run_id)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+        """
+
+    static let upsertSubscriber = """
+        INSERT INTO subscribers (pseudonym, language, state, opted_out, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)
+        ON CONFLICT (pseudonym) DO UPDATE SET language = excluded.language, state = excluded.state,
+            opted_out = excluded.opted_out, updated_at = excluded.updated_at
+        """
+
+    static let subscribeRoute = """
+        INSERT INTO route_subscriptions (pseudonym, route, phone, subscribed_at) VALUES (?1, ?2, ?3, ?4)
+        ON CONFLICT (pseudonym, route) DO UPDATE SET phone = excluded.phone
+        """
+
+    static let routesOfSubscriber = "SELECT route FROM route_subscriptions WHERE pseudonym = ?1 ORDER BY route"
+    static let unsubscribeRoute = "DELETE FROM route_subscriptions WHERE pseudonym = ?1 AND route = ?2"
+    static let unsubscribeAll = "DELETE FROM route_subscriptions WHERE pseudonym = ?1"
+
+    /// Inserts one exchange; `sender` is its pseudonym (the raw `from` is never bound).
+    @inline(__always)
+    static func insert(_ e: Exchange, sender: String, with statement: Statement) throws {
+        statement.bind(1, unixMillis(e.at))
+        statement.bind(2, sender)
+        statement.bind(3, e.channel)
+        statement.bind(4, e.session)
+        statement.bind(5, e.language)
+        statement.bind(6, e.intent)
+        statement.bind(7, e.topic)
+        statement.bind(8, e.place)
+        statement.bind(9, e.route)
+        statement.bind(10, e.text)
+        statement.bind(11, e.reply)
+        statement.bind(12, e.encoding)
+        statement.bind(13, e.segments)
+        statement.bind(14, e.contentVersion)
+        statement.bind(15, e.latencyMicros)
+        statement.bind(16, e.runID)
+        try statement.run("insert exchange")
+    }
+
+    /// Saves the whole record: state, and route subscriptions set to exactly `record.routes` (none when opted out).
+    static func save(_ write: SubscriberWrite, on connection: Connection) throws {
+        let upsert = try connection.statement(upsertSubscriber)
+        upsert.bind(1, write.pseudonym)
+        upsert.bind(2, write.record.language)
+        upsert.bind(3, write.record.state)
+        upsert.bind(4, write.record.optedOut)
+        upsert.bind(5, unixMillis(write.at))
+        try upsert.run("save subscriber")
+
+        let wanted = write.record.optedOut ? [] : Set(write.record.routes)
+        let current = try connection.statement(routesOfSubscriber)
+        current.bind(1, write.pseudonym)
+        let existing = Set(try current.rows("read subscriptions") { $0.string(0) ?? "" })
+        let remove = try connection.statement(unsubscribeRoute)
+        for route in existing.subtracting(wanted) {
+            remove.bind(1, write.pseudonym)
+            remove.bind(2, route)
+            try remove.run("unsubscribe route")
+        }
+        for route in wanted.subtracting(existing) {
+            try subscribe(pseudonym: write.pseudonym, route: route, phone: write.phone, at: write.at, on: connection)
+        }
+    }
+
+    static func subscribe(pseudonym: String, route: String, phone: String, at: Date, on connection: Connection) throws {
+        let statement = try connection.statement(subscribeRoute)
+        statement.bind(1, pseudonym)
+        statement.bind(2, route)
+        statement.bind(3, phone)
+        statement.bind(4, unixMillis(at))
+        try statement.run("subscribe route")
+    }
+
+    /// Applies one queued write. A row that also saves its subscriber is made atomic with a savepoint, so a
+    /// failure leaves neither half.
+    /// `insert` is the connection's `insertExchange` statement, fetched once per batch by the caller.
+    static func apply(_ write: PendingWrite, insert statement: Statement, on connection: Connection) throws {
+        guard let subscriber = write.subscriber else {
+            try insert(write.exchange, sender: write.sender, with: statement)
+            return
+        }
+        try connection.execute("SAVEPOINT faro_row", "savepoint")
+        do {
+            try insert(write.exchange, sender: write.sender, with: statement)
+            try save(subscriber, on: connection)
+            try connection.execute("RELEASE faro_row", "release savepoint")
+        } catch {
+            if connection.inTransaction {
+                try? connection.execute("ROLLBACK TO faro_row", "rollback to savepoint")
+                try? connection.execute("RELEASE faro_row", "release savepoint")
+            }
+            throw error
+        }
+    }
+}
