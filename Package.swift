@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "Faro",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "faro", targets: ["faro"]),
         .executable(name: "simulator", targets: ["simulator"]),
@@ -27,18 +27,20 @@ let package = Package(
         // Shells.
         .target(name: "Store", dependencies: ["CSQLite", .product(name: "Crypto", package: "swift-crypto"),
                                               .product(name: "Logging", package: "swift-log")]),
-        .target(name: "Simulation", dependencies: ["Conversation"]),
+        .target(name: "FaroService", dependencies: ["Conversation", "Store", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "Simulation", dependencies: ["Conversation", "Store", "FaroService"]),
 
         .executableTarget(name: "faro", dependencies: [
-            "Conversation", "Store", "Simulation",
+            "Conversation", "Store", "Simulation", "FaroService",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "simulator", dependencies: [
             "Simulation", "Store",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .testTarget(name: "FaroTests", dependencies: ["Content", "Gateway", "Conversation", "Store", "Simulation"],
+        .testTarget(name: "FaroTests", dependencies: ["Content", "Gateway", "Conversation", "Store", "Simulation", "FaroService"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "CSQLite", .product(name: "Logging", package: "swift-log")]),
     ]

@@ -17,9 +17,16 @@ public final class Replay {
     }
 
     public func state(of from: String) -> SubscriberState { states[from] ?? SubscriberState() }
+    /// Every number seen and its state now.
+    public var allStates: [String: SubscriberState] { states }
+
+    /// Seconds since 1970 of a message: ISO-8601 times as given, offsets from the run's epoch.
+    public func time(of message: TrafficLine) -> Double {
+        message.at > 1_000_000_000 ? message.at : epoch + message.at
+    }
 
     public func run(_ message: TrafficLine) -> ReplayResult {
-        let now = message.at > 1_000_000_000 ? message.at : epoch + message.at
+        let now = time(of: message)
         let started = DispatchTime.now().uptimeNanoseconds
         let decision = engine.handle(text: message.text, state: states[message.from] ?? SubscriberState(), now: now)
         let latency = Int((DispatchTime.now().uptimeNanoseconds - started) / 1_000)
@@ -69,7 +76,8 @@ public struct ReplaySummary: Sendable {
     public var byChannel: [String: Int] = [:]
     public var unknownTexts: [String: Int] = [:]
     public var segments = 0
-    public var latencies: [Int] = []
+    /// Latency histogram in microseconds (index = µs, last bucket = 10 ms or more): memory stays flat.
+    public var latencies = [Int](repeating: 0, count: 10_001)
 
     mutating func add(_ r: ReplayResult) {
         messages += 1
@@ -81,13 +89,19 @@ public struct ReplaySummary: Sendable {
             unknownTexts[String(r.text.prefix(60)), default: 0] += 1
         }
         segments += r.decision.reply.segments
-        if latencies.count < 1_000_000 { latencies.append(r.latencyMicros) }
+        latencies[min(max(0, r.latencyMicros), latencies.count - 1)] += 1
     }
 
     public func percentile(_ p: Double) -> Int {
-        guard !latencies.isEmpty else { return 0 }
-        let sorted = latencies.sorted()
-        return sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * p))]
+        let total = latencies.reduce(0, +)
+        guard total > 0 else { return 0 }
+        let rank = Int((Double(total - 1) * p).rounded(.down)) + 1
+        var seen = 0
+        for (micros, count) in latencies.enumerated() {
+            seen += count
+            if seen >= rank { return micros }
+        }
+        return latencies.count - 1
     }
 
     public func report(pricePerSegment: Double) -> String {

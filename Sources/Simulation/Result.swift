@@ -3,6 +3,12 @@ import Gateway
 
 /// One line of a results file (DESIGN.md "Results"), written as JSON with the keys in contract order.
 public struct ReplayResult: Sendable {
+    public init(line: Int, from: String, channel: String, text: String, decision: Decision, latencyMicros: Int,
+                ok: Bool?, failures: [String]) {
+        self.line = line; self.from = from; self.channel = channel; self.text = text; self.decision = decision
+        self.latencyMicros = latencyMicros; self.ok = ok; self.failures = failures
+    }
+
     public var line: Int
     public var from: String
     public var channel: String

@@ -4,7 +4,7 @@ import Foundation
 import Simulation
 
 /// `faro ask TEXT`: one message in, the reply as a phone shows it.
-struct Ask: ParsableCommand {
+struct Ask: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Send one message and print the reply.")
     @OptionGroup var options: CommonOptions
     @Option(help: "Sender's phone number.") var from: String = "+520000000000"
@@ -12,13 +12,14 @@ struct Ask: ParsableCommand {
     @Flag(help: "Show how the text was understood (keyword hits, language votes).") var explain = false
     @Argument(help: "The message text.") var text: [String]
 
-    func run() throws {
-        let engine = try options.engine()
-        if explain { print(engine.gateway.explain(text.joined(separator: " "))) }
-        let replay = Replay(engine: engine)
-        let message = TrafficLine(line: 1, at: 0, from: from, channel: "sms", text: text.joined(separator: " "),
-                                  session: nil, expectations: [:])
-        let result = replay.run(message)
+    func run() async throws {
+        let service = try options.service()
+        defer { service.store.close() }
+        let message = text.joined(separator: " ")
+        if explain { print(service.engine.gateway.explain(message)) }
+        let outcome = try await service.handle(from: from, text: message)
+        let result = ReplayResult(line: 1, from: from, channel: "sms", text: message, decision: outcome.decision,
+                                  latencyMicros: outcome.latencyMicros, ok: nil, failures: [])
         print(json ? result.json : PhoneView.render(result))
     }
 }

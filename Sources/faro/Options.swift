@@ -1,7 +1,9 @@
 import ArgumentParser
 import Content
 import Conversation
+import FaroService
 import Foundation
+import Store
 
 /// Settings every command shares; flags win over environment variables, which win over defaults.
 struct CommonOptions: ParsableArguments {
@@ -10,6 +12,15 @@ struct CommonOptions: ParsableArguments {
 
     @Option(help: "Most SMS segments one reply may use.")
     var budget: Int = 3
+
+    @Option(help: "SQLite database, created on first use (env FARO_DB).")
+    var db: String = ProcessInfo.processInfo.environment["FARO_DB"] ?? "faro.sqlite"
+
+    /// Engine and store: subscriber state and the log live in the database, shared by ask, chat and serve.
+    func service() throws -> FaroService {
+        let key = try PseudonymKey.resolve(databasePath: db)
+        return FaroService(engine: try engine(), store: try Store.open(path: db, key: key))
+    }
 
     /// Builds the engine or exits with every content problem printed, file and line.
     func engine() throws -> Engine {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Conversation
 import Foundation
 import Simulation
+import Store
 
 @main
 struct SimulatorCommand: ParsableCommand {
@@ -10,16 +11,18 @@ struct SimulatorCommand: ParsableCommand {
         subcommands: [ReplayCommand.self, GenerateCommand.self])
 }
 
-/// `simulator replay FILE...`: every line through the pipeline, results as JSON Lines, a summary, and exit status 1
-/// when an expectation fails (so scenario files are conversation tests).
+/// `simulator replay FILE...`: every line through the pipeline, every exchange logged to SQLite under a run id,
+/// results as JSON Lines, a summary, and exit status 1 when an expectation fails (scenario files are tests).
 struct ReplayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "replay", abstract: "Run traffic files through Faro.")
     @Argument(help: "Traffic files (CSV with header, or .jsonl).") var files: [String]
     @Option(help: "Write one JSON result per message here.") var results: String?
     @Option(help: "Content folder (env FARO_CONTENT).")
     var content: String = ProcessInfo.processInfo.environment["FARO_CONTENT"] ?? "messages"
+    @Option(help: "SQLite database (env FARO_DB).") var db: String = ProcessInfo.processInfo.environment["FARO_DB"] ?? "faro.sqlite"
+    @Option(help: "Replay speed: N times real time, or max.") var speed: String = "max"
     @Option(help: "Price of one SMS segment, for the cost line.") var price: Double = 0.05
-    @Flag(help: "Print every failed expectation.") var verbose = false
+    @Flag(help: "No progress output.") var quiet = false
 
     func run() throws {
         let (loaded, issues) = Engine.load(directory: content)
@@ -27,37 +30,33 @@ struct ReplayCommand: ParsableCommand {
             for issue in issues where issue.severity == .error { FileHandle.standardError.write(Data("\(issue)\n".utf8)) }
             throw ExitCode(2)
         }
+        guard speed == "max" || Double(speed).map({ $0 > 0 }) == true else {
+            throw ValidationError("--speed must be a positive number or max")
+        }
         let output = try results.map { path -> FileHandle in
             _ = FileManager.default.createFile(atPath: path, contents: nil)
             guard let handle = FileHandle(forWritingAtPath: path) else { throw ValidationError("cannot write \(path)") }
             return handle
         }
-        let replay = Replay(engine: engine)
-        var problems = 0
-        var buffer = ""
-        for file in files {
-            for item in TrafficReader(path: file) {
-                switch item {
-                case .problem(let problem):
-                    problems += 1
-                    FileHandle.standardError.write(Data("\(problem)\n".utf8))
-                case .message(let message):
-                    let result = replay.run(message)
-                    if result.ok == false {
-                        FileHandle.standardError.write(Data("\(file):\(message.line): \(result.failures.joined(separator: "; ")) — text: \(message.text)\n".utf8))
-                    }
-                    if output != nil {
-                        buffer += result.json + "\n"
-                        if buffer.utf8.count > 1 << 16 { output?.write(Data(buffer.utf8)); buffer = "" }
-                    }
-                }
-            }
-        }
-        output?.write(Data(buffer.utf8))
+        let store = try Store.open(path: db, key: try PseudonymKey.resolve(databasePath: db))
+        defer { store.close() }
+        let interruption = Interruption()
+        signal(SIGINT, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler { interruption.request() }
+        source.resume()
+
+        let runner = ReplayRunner(replay: Replay(engine: engine), store: store, results: output,
+                                  options: .init(speed: Double(speed), progress: !quiet), interrupted: interruption)
+        let completed = try runner.run(files: files) { FileHandle.standardError.write(Data("\($0)\n".utf8)) }
         try output?.close()
-        print(replay.summary.report(pricePerSegment: price))
-        if problems > 0 { print("Rows skipped: \(problems)") }
-        if replay.summary.failed > 0 { throw ExitCode(1) }
+        let summary = runner.replay.summary
+        if !completed { print("Interrupted: partial summary of what was processed (all of it is in \(db)).") }
+        print("Run \(runner.runID) logged to \(db)")
+        print(summary.report(pricePerSegment: price))
+        if !runner.problems.isEmpty { print("Rows skipped: \(runner.problems.count)") }
+        if !completed { throw ExitCode(130) }
+        if summary.failed > 0 { throw ExitCode(1) }
     }
 }
 

@@ -1,0 +1,96 @@
+import Content
+import Conversation
+import Foundation
+import Gateway
+import Logging
+import Store
+import Synchronization
+
+/// The shell around the pure core: loads a number's state, decides, performs the effects, and logs the exchange
+/// and the new state in one commit before the reply is handed back (a crash loses nothing that was answered).
+/// Used by `faro ask`, `faro chat` and `faro serve`.
+public final class FaroService: Sendable {
+    public let store: Store
+    private let current: Mutex<Engine>
+    let logger: Logger
+
+    public init(engine: Engine, store: Store, logger: Logger = Logger(label: "faro")) {
+        self.store = store
+        current = Mutex(engine)
+        self.logger = logger
+        try? store.contentLoaded(hash: engine.catalog.version, at: Date())
+    }
+
+    public var engine: Engine { current.withLock { $0 } }
+
+    /// Swaps in new content (the caller built it from a folder that checked clean).
+    public func replace(engine: Engine) {
+        current.withLock { $0 = engine }
+        try? store.contentLoaded(hash: engine.catalog.version, at: Date())
+        logger.info("content loaded", metadata: ["version": "\(engine.catalog.version)"])
+    }
+
+    public struct Outcome: Sendable {
+        public var decision: Decision
+        public var latencyMicros: Int
+    }
+
+    /// One inbound message from a phone.
+    public func handle(from: String, text: String, channel: String = "sms", session: String? = nil,
+                       at: Date = Date()) async throws -> Outcome {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let engine = self.engine
+        let record = try store.subscriber(from)
+        let state = record.map { StateCoding.decode($0.state) } ?? SubscriberState()
+        let decision = engine.handle(text: text, state: state, now: at.timeIntervalSince1970)
+        try perform(decision.effects, from: from, at: at)
+        let latency = Int((DispatchTime.now().uptimeNanoseconds - started) / 1_000)
+        let exchange = Exchange(decision, from: from, text: text, channel: channel, session: session, at: at,
+                                contentVersion: engine.catalog.version, latencyMicros: latency)
+        try await store.record(exchange, saving: SubscriberRecord(decision.state))
+        return Outcome(decision: decision, latencyMicros: latency)
+    }
+
+    /// The conversation's effects, done: escalations for staff, route subscriptions.
+    func perform(_ effects: [Effect], from: String, at: Date) throws {
+        for effect in effects {
+            switch effect {
+            case .escalate(let place, let language):
+                try store.escalate(phone: from, intent: "emergency", place: place, language: language, at: at)
+                logger.warning("emergency escalated", metadata: ["place": "\(place ?? "-")", "language": "\(language)"])
+            case .subscribe(let route):
+                try store.subscribe(route: route, phone: from, at: at)
+            case .unsubscribeAll:
+                try store.unsubscribeAll(phone: from)
+            }
+        }
+    }
+}
+
+extension Exchange {
+    /// The log row of a decision. The raw number goes to the store, which keeps only its keyed pseudonym.
+    public init(_ d: Decision, from: String, text: String, channel: String, session: String?, at: Date,
+                contentVersion: String, latencyMicros: Int, runID: Int64? = nil) {
+        self.init(at: at, from: from, channel: channel, session: session, text: text, language: d.language,
+                  intent: d.command.intent.rawValue, topic: d.command.topic, place: d.command.place,
+                  route: d.command.route, reply: d.reply.text, encoding: d.reply.encoding, segments: d.reply.segments,
+                  contentVersion: contentVersion, latencyMicros: latencyMicros, runID: runID)
+    }
+}
+
+extension SubscriberRecord {
+    public init(_ state: SubscriberState) {
+        self.init(language: state.language, state: StateCoding.encode(state), optedOut: state.optedOut, routes: state.routes)
+    }
+}
+
+/// Subscriber state as stored: JSON, so a newer Faro can read what an older one wrote (unknown keys are ignored,
+/// missing ones take defaults) and a corrupt row means a fresh start, not a crash.
+public enum StateCoding {
+    public static func encode(_ state: SubscriberState) -> Data {
+        (try? JSONEncoder().encode(state)) ?? Data()
+    }
+    public static func decode(_ data: Data) -> SubscriberState {
+        (try? JSONDecoder().decode(SubscriberState.self, from: data)) ?? SubscriberState()
+    }
+}
