@@ -15,7 +15,7 @@ public final class Gateway: Sendable {
 
     /// Among rights topics named together, the one that says what the person wants to do wins.
     static func topicRank(_ topic: String) -> Int {
-        ["complaint", "asylum", "detention", "children", "work", "health"].firstIndex(of: topic) ?? 9
+        ["complaint", "asylum", "detention", "health", "children", "work"].firstIndex(of: topic) ?? 9
     }
 
     /// Which intent wins when a message names several (a service asked for beats a general word).
@@ -72,6 +72,7 @@ public final class Gateway: Sendable {
         var hits: [Hit] = []
         var covered = [Bool](repeating: false, count: expandedWords.count)
         if !Gateway.noMatch { matchPhrases(expandedWords, &hits, &covered) }
+        let exact = covered
         if !Gateway.noTypos { matchTypos(expandedWords, &hits, &covered) }
         // One-word keywords already voted as words; a phrase or a typo votes for the language it belongs to.
         for hit in hits where hit.votes { if let l = hit.language { votes[l] += 1 } }
@@ -87,7 +88,9 @@ public final class Gateway: Sendable {
         // of its own (not just names and keywords shared by several languages).
         if language == nil {
             let top = votes.max() ?? 0
-            let scores = model.scores(expandedWords.enumerated().filter { !covered[$0.offset] }.map(\.element))
+            // The person's own words (typos included): not exact keywords or names, not numbers.
+            let own = expandedWords.indices.filter { !exact[$0] && expandedWords[$0].allSatisfy(\.isLetter) }.map { expandedWords[$0] }
+            let scores = top > 0 || own.count >= 2 ? model.scores(own) : []
             if !scores.isEmpty {
                 let candidates = votes.indices.filter { votes[$0] == top }
                 language = candidates.max { scores[$0] < scores[$1] }
@@ -230,7 +233,16 @@ public final class Gateway: Sendable {
         if let topic = intents[.rights], topic == nil || topic == "health", intents[.medical] != nil {
             intents[.rights] = "health"; intents[.medical] = nil
         }
-        if let intent = Self.precedence.first(where: { intents[$0] != nil }) {
+        // "the hospital refused me, is that legal?": a question about the right to care.
+        if intents[.medical] != nil, intents[.legal] != nil, intents[.rights] == nil {
+            intents[.rights] = "health"; intents[.medical] = nil; intents[.legal] = nil
+        }
+        // Asylum, detention and complaints name what the message is about; shelter or doctor words around them
+        // are details ("in the migration station they don't let me call my family").
+        let strongTopic = intents[.rights].flatMap { $0 }.map { ["asylum", "detention", "complaint"].contains($0) } ?? false
+        let order = strongTopic ? Self.precedence.filter { $0 != .rights }.flatMap { $0 == .subscribe ? [.subscribe, .rights] : [$0] }
+                                : Self.precedence
+        if let intent = order.first(where: { intents[$0] != nil }) {
             command.intent = intent
             command.topic = intents[intent] ?? nil
             if intent == .language { command.topic = languageName ?? command.topic }
