@@ -116,7 +116,7 @@ func sqlValue(_ path: String, _ sql: String) -> String? {
     }
 
     /// kill -9 mid-run: every result already emitted has its exchange in the database, which is intact.
-    @Test func crashLosesNothingThatWasAnswered() throws {
+    @Test func crashLosesNothingThatWasAnswered() async throws {
         let binary = Fixtures.root.appendingPathComponent(".build/debug/simulator").path
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             Issue.record("build the simulator first (swift build): \(binary) missing"); return
@@ -137,10 +137,10 @@ func sqlValue(_ path: String, _ sql: String) -> String? {
         // Wait until some results were emitted, then kill without warning.
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline, ((try? FileManager.default.attributesOfItem(atPath: results)[.size] as? Int) ?? 0) < 2_000_000 {
-            Thread.sleep(forTimeInterval: 0.05)
+            try await Task.sleep(for: .milliseconds(50))
         }
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        while process.isRunning { try await Task.sleep(for: .milliseconds(10)) }
         #expect(process.terminationReason == .uncaughtSignal)
 
         let emitted = try String(contentsOfFile: results, encoding: .utf8).split(separator: "\n").count

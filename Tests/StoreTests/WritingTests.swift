@@ -37,8 +37,9 @@ struct WritingTests {
             for _ in 0..<5 { try await store.record(exchange()) }
         }
 
-        // Then each commits as soon as the queue is empty, not after the timer
-        #expect(elapsed < .seconds(2))
+        // Then each commits as soon as the queue is empty, not after the timer (waiting for it would take 5 × 10 s;
+        // the bound is loose because other tests share the 2 cores and the cooperative pool)
+        #expect(elapsed < .seconds(10))
         #expect(try store.counts().exchanges == 5)
     }
 
