@@ -143,7 +143,11 @@ func sqlValue(_ path: String, _ sql: String) -> String? {
         while process.isRunning { try await Task.sleep(for: .milliseconds(10)) }
         #expect(process.terminationReason == .uncaughtSignal)
 
-        let emitted = try String(contentsOfFile: results, encoding: .utf8).split(separator: "\n").count
+        // A line cut by the kill was being written; only whole lines count as emitted (each was committed first).
+        let output = try String(contentsOfFile: results, encoding: .utf8)
+        var lines = output.split(separator: "\n", omittingEmptySubsequences: false)
+        lines.removeLast()
+        let emitted = lines.count
         let logged = Int(sqlValue(db, "SELECT count(*) FROM exchanges") ?? "0") ?? 0
         print("crash test: \(emitted) results emitted, \(logged) exchanges committed")
         #expect(emitted > 0)
@@ -151,8 +155,7 @@ func sqlValue(_ path: String, _ sql: String) -> String? {
         #expect(logged >= emitted)
         #expect(sqlValue(db, "PRAGMA integrity_check") == "ok")
         // The last emitted reply is the reply of a committed exchange at that position.
-        let last = try JSONSerialization.jsonObject(with: Data(try String(contentsOfFile: results, encoding: .utf8)
-            .split(separator: "\n").last!.utf8)) as! [String: Any]
+        let last = try JSONSerialization.jsonObject(with: Data(lines[emitted - 1].utf8)) as! [String: Any]
         let reply = sqlValue(db, "SELECT reply FROM exchanges ORDER BY id LIMIT 1 OFFSET \(emitted - 1)")
         #expect(reply == last["reply"] as? String)
     }
