@@ -56,24 +56,33 @@ public final class Gateway: Sendable {
         }
 
         var votes = [Int](repeating: 0, count: lexicon.languages.count)
-        for word in words { addVotes(lexicon.wordLanguages[String(word)], weight: 1, to: &votes) }
+        let infos = words.map { lexicon.info[String($0)] ?? .unknown }
+        for info in infos where info.votes != 0 { addVotes(info.votes, weight: 1, to: &votes) }
         addOrthographyVotes(text, &votes)
         let guess = Self.winner(votes)
 
-        // SMS spellings expanded in the language the words suggest.
-        let table = guess.map { lexicon.sms[$0] } ?? lexicon.mergedSMS
+        // SMS spellings expanded in the language the words suggest (any language's when they suggest none).
         var expandedWords: [Substring] = []
+        var expandedInfos: [WordInfo] = []
         expandedWords.reserveCapacity(words.count)
-        for word in words {
-            if let long = table[String(word)] ?? (guess == nil ? nil : lexicon.mergedSMS[String(word)]) {
-                expandedWords.append(contentsOf: long.split(separator: " "))
-            } else { expandedWords.append(word) }
+        for (word, info) in zip(words, infos) {
+            if info.sms >= 0 {
+                let expansion = lexicon.expansions[Int(info.sms)]
+                let long = guess.flatMap { expansion.byLanguage[$0] } ?? expansion.any
+                for part in long.split(separator: " ") {
+                    expandedWords.append(part)
+                    expandedInfos.append(WordInfo(filler: true))
+                }
+            } else {
+                expandedWords.append(word)
+                expandedInfos.append(info)
+            }
         }
         var hits: [Hit] = []
         var covered = [Bool](repeating: false, count: expandedWords.count)
         if !Gateway.noMatch { matchPhrases(expandedWords, &hits, &covered) }
         let exact = covered
-        if !Gateway.noTypos { matchTypos(expandedWords, &hits, &covered) }
+        if !Gateway.noTypos { matchTypos(expandedWords, expandedInfos, &hits, &covered) }
         // One-word keywords already voted as words; a phrase or a typo votes for the language it belongs to.
         for hit in hits where hit.votes { if let l = hit.language { votes[l] += 1 } }
         if let trace {
@@ -89,7 +98,8 @@ public final class Gateway: Sendable {
         if language == nil {
             let top = votes.max() ?? 0
             // The person's own words (typos included): not exact keywords or names, not numbers.
-            let own = expandedWords.indices.filter { !exact[$0] && expandedWords[$0].allSatisfy(\.isLetter) }.map { expandedWords[$0] }
+            let own = expandedWords.indices.filter { !exact[$0] && !expandedWords[$0].utf8.contains { $0 >= 0x30 && $0 <= 0x39 } }
+                .map { expandedWords[$0] }
             let scores = top > 0 || own.count >= 2 ? model.scores(own) : []
             if !scores.isEmpty {
                 let candidates = votes.indices.filter { votes[$0] == top }
@@ -157,8 +167,7 @@ public final class Gateway: Sendable {
                 let first = starts.firstIndex { $0 >= start } ?? 0
                 let last = (starts.lastIndex { $0 < match.end + (start - match.start) - 1 }) ?? first
                 for i in first...max(first, last) { covered[i] = true }
-                let phrase = lexicon.phrases[mark]
-                let votes = phrase.contains(" ") && !phrase.hasPrefix("re:")
+                let votes = lexicon.phraseVotes[mark]
                 for meaning in lexicon.meanings[mark] {
                     hits.append(Hit(target: meaning.target, language: meaning.language, position: first, fuzzy: false, votes: votes))
                 }
@@ -168,17 +177,15 @@ public final class Gateway: Sendable {
 
     /// Uncovered words (and pairs of words, for names like "piedras negra") of 4+ letters that are not common
     /// words are looked up in the typo index.
-    private func matchTypos(_ words: [Substring], _ hits: inout [Hit], _ covered: inout [Bool]) {
+    private func matchTypos(_ words: [Substring], _ infos: [WordInfo], _ hits: inout [Hit], _ covered: inout [Bool]) {
         for i in words.indices where !covered[i] {
-            if i + 1 < words.count, !covered[i + 1], words[i].count + words[i + 1].count >= 8,
-               lexicon.phraseWords.contains(String(words[i])) || lexicon.phraseWords.contains(String(words[i + 1])),
-               !lexicon.fillers.contains(String(words[i])), !lexicon.fillers.contains(String(words[i + 1])) {
+            if i + 1 < words.count, !covered[i + 1], words[i].utf8.count + words[i + 1].utf8.count >= 8,
+               infos[i].inPhrase || infos[i + 1].inPhrase, !infos[i].filler, !infos[i + 1].filler {
                 let pair = words[i] + " " + words[i + 1]
                 if addFuzzy(pair[...], at: i, &hits) { covered[i] = true; covered[i + 1] = true; continue }
             }
             let word = words[i]
-            guard word.utf8.count >= 4, !lexicon.fillers.contains(String(word)),
-                  !word.allSatisfy(\.isASCIIDigit) else { continue }
+            guard word.utf8.count >= 4, !infos[i].filler, !word.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { continue }
             if addFuzzy(word, at: i, &hits) { covered[i] = true }
         }
     }
@@ -210,7 +217,7 @@ public final class Gateway: Sendable {
         }
         let exactIntent = hits.contains { if case .intent = $0.target { return !$0.fuzzy } else { return false } }
         if exactIntent { hits.removeAll { if case .intent = $0.target { return $0.fuzzy } else { return false } } }
-        var intents: [Intent: String?] = [:]
+        var intents = IntentSet()
         var place: String?, route: String?, languageName: String?
         var more = false, back = false
         for hit in hits.sorted(by: { $0.position < $1.position }) {
@@ -289,3 +296,39 @@ extension Character {
 }
 extension Gateway { nonisolated(unsafe) static var noTypos = getenv("FARO_NOTYPOS") != nil }
 extension Gateway { nonisolated(unsafe) static var noMatch = getenv("FARO_NOMATCH") != nil }
+
+/// The intents a message named, each with its topic: a dictionary's interface over fixed arrays (it runs per message).
+struct IntentSet {
+    private var present = [Bool](repeating: false, count: Intent.allCases.count)
+    private var topics = [String?](repeating: nil, count: Intent.allCases.count)
+
+    private static func index(_ intent: Intent) -> Int {
+        switch intent {
+        case .menu: 0
+        case .rights: 1
+        case .dangers: 2
+        case .route: 3
+        case .shelter: 4
+        case .beta: 5
+        case .medical: 6
+        case .legal: 7
+        case .emergency: 8
+        case .language: 9
+        case .subscribe: 10
+        case .stop: 11
+        case .start: 12
+        case .thanks: 13
+        case .unknown: 14
+        }
+    }
+
+    /// nil: not named; .some(topic): named, with an optional topic.
+    subscript(intent: Intent) -> String?? {
+        get { present[Self.index(intent)] ? .some(topics[Self.index(intent)]) : nil }
+        set {
+            let i = Self.index(intent)
+            present[i] = newValue != nil
+            topics[i] = newValue ?? nil
+        }
+    }
+}

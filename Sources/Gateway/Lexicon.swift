@@ -20,6 +20,16 @@ public enum Target: Hashable, Sendable {
     }
 }
 
+/// Plain values only, so copying one costs no reference counting.
+struct WordInfo: Sendable {
+    var votes: UInt64 = 0
+    var filler = false
+    var inPhrase = false
+    /// Index in `Lexicon.expansions`, or -1 when no language spells this word as SMS shorthand.
+    var sms: Int32 = -1
+    static let unknown = WordInfo()
+}
+
 /// One normalized phrase and what it means; `language` is nil for names that belong to no language (places).
 struct LexEntry: Sendable {
     var target: Target
@@ -43,6 +53,12 @@ struct Lexicon: Sendable {
     var sms: [[String: String]] = []
     var mergedSMS: [String: String] = [:]
     var labels: [String: [String: String]] = [:] // language → keyword id → label
+    /// Everything known about a word, in one lookup (the hot path looks each word up once).
+    var info: [String: WordInfo] = [:]
+    /// SMS expansions of a word per language index (nil where that language has none), then any language's.
+    var expansions: [(byLanguage: [String?], any: String)] = []
+    /// Per phrase: does a match vote for the phrase's language (multi-word, not an expression)?
+    var phraseVotes: [Bool] = []
 
     static func build(_ catalog: Catalog) -> (Lexicon, [ContentIssue]) {
         var builder = LexiconBuilder(catalog: catalog)
@@ -100,7 +116,22 @@ private struct LexiconBuilder {
             }
         }
         compile()
+        indexWords()
+        lexicon.phraseVotes = lexicon.phrases.map { $0.utf8.contains(0x20) && !$0.hasPrefix("re:") }
         return (lexicon, issues)
+    }
+
+    mutating func indexWords() {
+        let all = Set(lexicon.wordLanguages.keys).union(lexicon.fillers).union(lexicon.phraseWords).union(lexicon.mergedSMS.keys)
+        for word in all {
+            var info = WordInfo(votes: lexicon.wordLanguages[word] ?? 0, filler: lexicon.fillers.contains(word),
+                                inPhrase: lexicon.phraseWords.contains(word))
+            if let any = lexicon.mergedSMS[word] {
+                info.sms = Int32(lexicon.expansions.count)
+                lexicon.expansions.append((lexicon.sms.map { $0[word] }, any))
+            }
+            lexicon.info[word] = info
+        }
     }
 
     mutating func vote(_ word: String, _ language: Int) {
