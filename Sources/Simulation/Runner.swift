@@ -23,8 +23,11 @@ public final class ReplayRunner {
     public private(set) var runID: Int64 = 0
     public private(set) var problems: [TrafficProblem] = []
     private var pending: [Exchange] = []
+    private lazy var writer = BatchWriter(store: store, output: output)
     private var pendingResults = ""
     private let interrupted: Interruption
+    /// Called after each message with the number processed so far (benchmarks sample memory with it).
+    public var onProgress: ((Int) -> Void)?
 
     public init(replay: Replay, store: Store, results: FileHandle?, options: Options, interrupted: Interruption = Interruption()) {
         self.replay = replay; self.store = store; self.output = results; self.options = options
@@ -51,7 +54,7 @@ public final class ReplayRunner {
                         let start = firstAt ?? message.at
                         firstAt = start
                         let due = (message.at - start) / speed - Date().timeIntervalSince(wallStart)
-                        if due > 0.002 { try flush(); Thread.sleep(forTimeInterval: due) }
+                        if due > 0.002 { try flush(wait: true); Thread.sleep(forTimeInterval: due) }
                     }
                     let result = replay.run(message)
                     try perform(result, message)
@@ -65,25 +68,27 @@ public final class ReplayRunner {
                     if output != nil { pendingResults += result.json + "\n" }
                     if pending.count >= options.batch || options.speed != nil { try flush() }
                     progress.advance(replay.summary.messages)
+                    onProgress?(replay.summary.messages)
                 }
             }
         }
-        try flush()
-        for (from, state) in replay.allStates { try store.saveSubscriber(from, SubscriberRecord(state)) }
+        try flush(wait: true)
+        try store.saveSubscribers(replay.allStates.map { ($0.key, SubscriberRecord($0.value)) })
         try store.finishRun(runID, messages: replay.summary.messages, at: Date())
         progress.finish(replay.summary.messages)
         return completed
     }
 
-    /// Commits the pending exchanges, then emits their results.
-    func flush() throws {
-        guard !pending.isEmpty else { return }
-        try store.recordBatch(pending)
-        pending.removeAll(keepingCapacity: true)
-        if let output, !pendingResults.isEmpty {
-            output.write(Data(pendingResults.utf8))
+    /// Hands the pending exchanges to the writer: it commits them, then emits their results, on the other core
+    /// while this one answers the next batch. `wait` returns only once everything handed over is committed.
+    func flush(wait: Bool = false) throws {
+        if !pending.isEmpty {
+            try writer.submit(pending, results: pendingResults)
+            pending = []
+            pending.reserveCapacity(options.batch)
             pendingResults = ""
         }
+        if wait { try writer.drain() }
     }
 
     func perform(_ result: ReplayResult, _ message: TrafficLine) throws {
@@ -151,4 +156,37 @@ public final class Interruption: Sendable {
     public init() {}
     public var requested: Bool { flag.load(ordering: .relaxed) }
     public func request() { flag.store(true, ordering: .relaxed) }
+}
+
+/// One batch at a time committed on a serial queue; results are written only after their batch is committed, in
+/// order. At most one batch is in flight, so memory stays bounded.
+final class BatchWriter: @unchecked Sendable {
+    private let store: Store
+    private let output: FileHandle?
+    private let queue = DispatchQueue(label: "faro.replay.writer")
+    private let slot = DispatchSemaphore(value: 1)
+    private let lock = NSLock()
+    private var failure: (any Error)?
+
+    init(store: Store, output: FileHandle?) { self.store = store; self.output = output }
+
+    func submit(_ exchanges: [Exchange], results: String) throws {
+        slot.wait()
+        if let error = lock.withLock({ failure }) { slot.signal(); throw error }
+        queue.async { [self] in
+            do {
+                try store.recordBatch(exchanges)
+                if let output, !results.isEmpty { output.write(Data(results.utf8)) }
+            } catch {
+                lock.withLock { failure = failure ?? error }
+            }
+            slot.signal()
+        }
+    }
+
+    func drain() throws {
+        slot.wait()
+        slot.signal()
+        if let error = lock.withLock({ failure }) { throw error }
+    }
 }

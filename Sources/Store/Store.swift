@@ -228,6 +228,17 @@ public final class Store: Sendable {
         try writer.write("save subscriber") { try Writes.save(write, on: $0) }
     }
 
+    /// Saves many subscribers in one transaction (the simulator's final states).
+    public func saveSubscribers(_ records: [(phone: String, record: SubscriberRecord)], at: Date = Date()) throws {
+        let writes = records.map {
+            SubscriberWrite(pseudonym: pseudonymizer.pseudonym(for: $0.phone), phone: Pseudonymizer.normalize($0.phone),
+                            record: $0.record, at: at)
+        }
+        try writer.write("save subscribers") { connection in
+            for write in writes { try Writes.save(write, on: connection) }
+        }
+    }
+
     /// Subscribes the number to a route's alerts. The number (normalized) is stored, for sending them.
     public func subscribe(route: String, phone: String, at: Date = Date()) throws {
         let pseudonym = pseudonymizer.pseudonym(for: phone)

@@ -8,7 +8,7 @@ import Store
 struct SimulatorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulator", abstract: "Replay and generate Faro traffic.",
-        subcommands: [ReplayCommand.self, GenerateCommand.self])
+        subcommands: [ReplayCommand.self, GenerateCommand.self, BenchCommand.self])
 }
 
 /// `simulator replay FILE...`: every line through the pipeline, every exchange logged to SQLite under a run id,
@@ -95,4 +95,59 @@ enum CSV {
         guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
         return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
+}
+
+/// `simulator bench`: replays generated traffic with full logging (release build) and prints messages/second and
+/// memory as the run goes, beside the ceiling: the same number of rows inserted by a bare prepared statement.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Measure replay with logging against bare SQLite inserts.")
+    @Option(help: "Messages to replay.") var messages: Int = 1_000_000
+    @Option(help: "Distinct phone numbers.") var subscribers: Int = 10_000
+    @Option(help: "Content folder.") var content: String = ProcessInfo.processInfo.environment["FARO_CONTENT"] ?? "messages"
+    @Option(help: "Folder for the generated traffic and databases (removed afterwards).") var scratch: String = NSTemporaryDirectory()
+
+    func run() throws {
+        guard let engine = Engine.load(directory: content).engine else { throw ValidationError("content has errors") }
+        let dir = (scratch as NSString).appendingPathComponent("faro-bench-\(getpid())")
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let traffic = (dir as NSString).appendingPathComponent("traffic.csv")
+        var generator = TrafficGenerator(seed: 1, subscribers: subscribers)
+        _ = FileManager.default.createFile(atPath: traffic, contents: nil)
+        let handle = FileHandle(forWritingAtPath: traffic)!
+        var buffer = "at,from,channel,text\n"
+        for _ in 0..<messages {
+            let m = generator.next()
+            buffer += "\(m.at),\(m.from),sms,\(CSV.quote(m.text))\n"
+            if buffer.utf8.count > 1 << 16 { handle.write(Data(buffer.utf8)); buffer = "" }
+        }
+        handle.write(Data(buffer.utf8)); try handle.close()
+
+        let db = (dir as NSString).appendingPathComponent("replay.sqlite")
+        let store = try Store.open(path: db, key: try PseudonymKey(string: "benchmark key, not a secret: 0123456789"))
+        let runner = ReplayRunner(replay: Replay(engine: engine), store: store, results: nil,
+                                  options: .init(progress: false))
+        let start = Date()
+        var samples: [String] = []
+        runner.onProgress = { done in if done % (messages / 10) == 0 { samples.append("\(Memory.currentMB())") } }
+        _ = try runner.run(files: [traffic]) { _ in }
+        let seconds = Date().timeIntervalSince(start)
+        store.close()
+        let rate = Double(messages) / seconds
+        print(String(format: "replay with full logging: %d messages in %.2f s = %.0f messages/s", messages, seconds, rate))
+        print("resident memory during the run (MB): " + samples.joined(separator: " "))
+        print("peak resident memory: \(Memory.peakMB()) MB")
+        print(StoreBenchmark.run(rows: messages, path: (dir as NSString).appendingPathComponent("ceiling.sqlite")))
+    }
+}
+
+/// Resident memory from /proc (Linux).
+enum Memory {
+    static func field(_ name: String) -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix(name) }) else { return 0 }
+        return (Int(line.split(separator: " ").dropFirst().first { Int($0) != nil } ?? "0") ?? 0) / 1024
+    }
+    static func currentMB() -> Int { field("VmRSS:") }
+    static func peakMB() -> Int { field("VmHWM:") }
 }
