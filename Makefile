@@ -18,7 +18,8 @@ run: setup
 
 test: setup
 	swift build --build-tests
-	swift run faro content check messages
+	.build/debug/faro content check messages
+	.build/debug/simulator replay simulator/scenarios/*.csv --db "$$(mktemp -d)/scenarios.sqlite" --quiet
 	swift test
 
 bench: setup
