@@ -204,14 +204,8 @@ private struct LexiconBuilder {
 
     /// One alternation, longest phrases first so "ayuda legal" wins over "ayuda" at the same position.
     mutating func compile() {
-        let order = lexicon.phrases.indices.sorted { a, b in
-            let pa = lexicon.phrases[a], pb = lexicon.phrases[b]
-            let wa = pa.split(separator: " ").count, wb = pb.split(separator: " ").count
-            return wa != wb ? wa > wb : (pa.count != pb.count ? pa.count > pb.count : pa < pb)
-        }
-        let literals = order.filter { !lexicon.phrases[$0].hasPrefix("re:") }
-            .map { "\(Self.literal(lexicon.phrases[$0]))(*MARK:\($0))" }
-        let expressions = order.filter { lexicon.phrases[$0].hasPrefix("re:") }
+        let literals = lexicon.phrases.indices.filter { !lexicon.phrases[$0].hasPrefix("re:") }
+        let expressions = lexicon.phrases.indices.filter { lexicon.phrases[$0].hasPrefix("re:") }
             .map { "(?:\(lexicon.phrases[$0].dropFirst(3)))(*MARK:\($0))" }
         // Staff expressions run on the text as it is (so ^ and $ mean the whole message), in a pattern of their own.
         if !expressions.isEmpty {
@@ -221,16 +215,45 @@ private struct LexiconBuilder {
                 issues.append(ContentIssue(.error, Origin(file: "languages/", line: 0), "keyword expressions do not compile together: \(error)"))
             }
         }
-        let alternatives = literals
-        guard !alternatives.isEmpty else { return }
-        // The text is matched as " word word ": every phrase starts after a space, which lets PCRE2 skip ahead to
-        // spaces instead of trying the alternation at every byte. The mark comes last so the alternation keeps
-        // its start-character optimisation.
-        let source = " (?:" + alternatives.joined(separator: "|") + ")(?= )"
+        guard !literals.isEmpty else { return }
+        // The text is matched as " word word ": every phrase starts after a space. The phrases are compiled as a
+        // trie ("derech(?:os…|o…)") rather than a flat list of 1,000+ alternatives, so at each word PCRE2 follows
+        // one branch per letter instead of trying every phrase; a phrase ends only before a space, and a longer
+        // phrase is tried before a shorter one that is its prefix.
+        var trie = TrieNode()
+        var loose: [String] = []       // a `*` inside a phrase: kept out of the trie
+        for i in literals {
+            let phrase = lexicon.phrases[i]
+            if let star = phrase.firstIndex(of: "*"), phrase.index(after: star) != phrase.endIndex {
+                loose.append("\(Self.literal(phrase))(?= )(*MARK:\(i))")
+            } else { trie.insert(Array(phrase), index: i) }
+        }
+        let source = " (?:" + ([trie.pattern()] + loose).joined(separator: "|") + ")"
         do throws(PCRE2Pattern.CompileError) {
             lexicon.pattern = try PCRE2Pattern(source)
         } catch {
             issues.append(ContentIssue(.error, Origin(file: "languages/", line: 0), "keyword patterns do not compile together: \(error)"))
+        }
+    }
+
+    /// A trie of phrases, written out as a pattern.
+    struct TrieNode {
+        var children: [Character: TrieNode] = [:]
+        var end: Int?          // phrase index ending here
+        var star: Int?         // phrase index ending here with `*` (any ending)
+
+        mutating func insert(_ chars: [Character], index: Int) {
+            guard let first = chars.first else { if end == nil { end = index }; return }
+            if first == "*", chars.count == 1 { if star == nil { star = index }; return }
+            children[first, default: TrieNode()].insert(Array(chars.dropFirst()), index: index)
+        }
+
+        /// Children first (longer phrases), then any ending, then the end of a phrase — each end needs a space next.
+        func pattern() -> String {
+            var alternatives = children.keys.sorted().map { LexiconBuilder.literal(String($0)) + children[$0]!.pattern() }
+            if let star { alternatives.append("[a-z0-9]*(?= )(*MARK:\(star))") }
+            if let end { alternatives.append("(?= )(*MARK:\(end))") }
+            return alternatives.count == 1 ? alternatives[0] : "(?:" + alternatives.joined(separator: "|") + ")"
         }
     }
 
