@@ -71,7 +71,10 @@ public final class Replay {
 public struct ReplaySummary: Sendable {
     public var messages = 0
     public var failed = 0
-    public var byIntent: [String: Int] = [:]
+    private var intentCounts = [Int](repeating: 0, count: Intent.allCases.count)
+    public var byIntent: [String: Int] {
+        Dictionary(uniqueKeysWithValues: zip(Intent.allCases.map(\.rawValue), intentCounts).filter { $0.1 > 0 })
+    }
     public var byLanguage: [String: Int] = [:]
     public var byChannel: [String: Int] = [:]
     public var unknownTexts: [String: Int] = [:]
@@ -82,7 +85,7 @@ public struct ReplaySummary: Sendable {
     mutating func add(_ r: ReplayResult) {
         messages += 1
         if r.ok == false { failed += 1 }
-        byIntent[r.decision.command.intent.rawValue, default: 0] += 1
+        intentCounts[Intent.allCases.firstIndex(of: r.decision.command.intent)!] += 1
         byLanguage[r.decision.language, default: 0] += 1
         byChannel[r.channel, default: 0] += 1
         if r.decision.command.intent == .unknown, unknownTexts.count < 10_000 || unknownTexts[r.text] != nil {

@@ -47,6 +47,7 @@ public struct TrafficReader: Sequence {
         }
         var records = RecordReader(handle: handle, csv: !isJSONLines)
         var header: [String]?
+        var columns: [String: Int] = [:]
         let file = (path as NSString).lastPathComponent
         let json = isJSONLines
         return AnyIterator {
@@ -58,6 +59,7 @@ public struct TrafficReader: Sequence {
                 if fields.count == 1, fields[0].isEmpty { continue }          // blank line
                 guard let names = header else {
                     header = fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+                    for (i, name) in header!.enumerated() { columns[name] = i }
                     let missing = ["from", "text"].filter { !header!.contains($0) }
                     if !missing.isEmpty {
                         return .problem(TrafficProblem(file: file, line: line, message: "the header has no column \(missing.joined(separator: ", "))"))
@@ -68,9 +70,9 @@ public struct TrafficReader: Sequence {
                     return .problem(TrafficProblem(file: file, line: line,
                         message: "expected \(names.count) fields, found \(fields.count); row skipped"))
                 }
-                var values: [String: String] = [:]
-                for (name, value) in zip(names, fields) { values[name] = value }
-                return Self.make(values, line: line, file: file)
+                return Self.make(line: line, file: file, names: names) { column in
+                    columns[column].map { fields[$0] }
+                }
             }
             return nil
         }
@@ -88,30 +90,33 @@ public struct TrafficReader: Sequence {
             default: continue
             }
         }
-        return make(values, line: line, file: file)
+        return make(line: line, file: file, names: Array(values.keys)) { values[$0] }
     }
 
-    static func make(_ values: [String: String], line: Int, file: String) -> Item {
-        guard let from = values["from"], !from.isEmpty else {
+    /// A message from a row: `value` gives a column's text; `names` are the columns present (for `expect…`).
+    static func make(line: Int, file: String, names: [String], value: (String) -> String?) -> Item {
+        guard let from = value("from"), !from.isEmpty else {
             return .problem(TrafficProblem(file: file, line: line, message: "missing 'from'; row skipped"))
         }
-        guard let text = values["text"] else {
+        guard let text = value("text") else {
             return .problem(TrafficProblem(file: file, line: line, message: "missing 'text'; row skipped"))
         }
         var at = 0.0
-        if let raw = values["at"], !raw.isEmpty {
+        if let raw = value("at"), !raw.isEmpty {
             if let seconds = Double(raw) { at = seconds }
             else if let date = ISO8601DateFormatter().date(from: raw) { at = date.timeIntervalSince1970 }
             else { return .problem(TrafficProblem(file: file, line: line, message: "'at' is neither seconds nor ISO-8601: \(raw); row skipped")) }
         }
-        let channel = values["channel"].flatMap { $0.isEmpty ? nil : $0 } ?? "sms"
+        let channel = value("channel").flatMap { $0.isEmpty ? nil : $0 } ?? "sms"
         guard channel == "sms" || channel == "ussd" else {
             return .problem(TrafficProblem(file: file, line: line, message: "channel must be sms or ussd, not '\(channel)'; row skipped"))
         }
         var expectations: [String: String] = [:]
-        for (key, value) in values where key.hasPrefix("expect") && !value.isEmpty { expectations[key] = value }
+        for key in names where key.hasPrefix("expect") {
+            if let expected = value(key), !expected.isEmpty { expectations[key] = expected }
+        }
         return .message(TrafficLine(line: line, at: at, from: from, channel: channel, text: text,
-                                    session: values["session"].flatMap { $0.isEmpty ? nil : $0 },
+                                    session: value("session").flatMap { $0.isEmpty ? nil : $0 },
                                     expectations: expectations))
     }
 }
