@@ -174,3 +174,38 @@ final class LogCapture: LogHandler, @unchecked Sendable {
     }
     var text: String { lines.withLock { $0.joined(separator: "\n") } }
 }
+
+@Suite struct ContentReloadTests {
+    /// Staff edit the content of a running service: a good edit is served, a broken one is reported and ignored.
+    @Test func reloadsGoodEditsAndKeepsServingThroughBrokenOnes() async throws {
+        let dir = Scratch()
+        let content = dir.path("messages")
+        try FileManager.default.copyItem(atPath: Fixtures.messages, toPath: content)
+        let store = try Store.open(path: dir.path("faro.sqlite"), key: simulatorKey)
+        defer { store.close() }
+        let captured = LogCapture()
+        let logger = Logger(label: "test") { _ in captured }
+        let service = FaroService(engine: Fixtures.engine, store: store, logger: logger)
+        let watcher = ContentWatcher(directory: content, service: service, logger: logger)
+        var fingerprint = ContentWatcher.fingerprint(content)
+        let original = service.engine.catalog.version
+
+        // A broken edit: the YAML does not parse.
+        let thanksFile = content + "/languages/es.yaml"
+        let good = try String(contentsOfFile: thanksFile, encoding: .utf8)
+        try (good + "\n  broken: [unclosed\n").write(toFile: thanksFile, atomically: true, encoding: .utf8)
+        #expect(!watcher.reloadIfChanged(since: &fingerprint))
+        #expect(service.engine.catalog.version == original)
+        #expect(captured.text.contains("languages/es.yaml"), "the broken file is named")
+        let stillAnswers = try await service.handle(from: "+5215500000001", text: "gracias")
+        #expect(stillAnswers.decision.command.intent == .thanks)
+
+        // A good edit: a new thanks phrase.
+        try good.replacingOccurrences(of: "  thanks: \"De nada.", with: "  thanks: \"Con gusto.")
+            .write(toFile: thanksFile, atomically: true, encoding: .utf8)
+        #expect(watcher.reloadIfChanged(since: &fingerprint))
+        #expect(service.engine.catalog.version != original)
+        let reply = try await service.handle(from: "+5215500000001", text: "gracias")
+        #expect(reply.decision.reply.text.hasPrefix("Con gusto."))
+    }
+}
