@@ -195,3 +195,12 @@ public struct GroupCommitStatistics: Sendable, Equatable {
         self.rows = rows
     }
 }
+
+/// An alert ready to send: the number is read from the route subscription at send time.
+public struct OutboxItem: Sendable, Equatable {
+    public var id: Int64
+    public var route: String
+    public var phone: String
+    public var text: String
+    public var attempts: Int
+}

@@ -80,6 +80,23 @@ enum Schema {
                 value TEXT NOT NULL
             ) STRICT, WITHOUT ROWID;
             """),
+        Migration(version: 3, name: "outbox of route alerts", sql: """
+            -- One row per alert and subscriber. It holds the pseudonym, not the number: the sender looks the number
+            -- up in route_subscriptions when it sends, so a person who sent STOP meanwhile gets nothing.
+            CREATE TABLE outbox (
+                id INTEGER PRIMARY KEY,
+                created_at INTEGER NOT NULL,
+                pseudonym TEXT NOT NULL,
+                route TEXT NOT NULL,
+                text TEXT NOT NULL,
+                status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'failed', 'dropped')),
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at INTEGER NOT NULL,
+                sent_at INTEGER,
+                last_error TEXT
+            ) STRICT;
+            CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
+            """),
     ]
 
     static var currentVersion: Int { migrations.last!.version }

@@ -274,6 +274,91 @@ public final class Store: Sendable {
         }
     }
 
+    // MARK: Outbox (route alerts)
+
+    /// Queues `text` for every current subscriber of `route`; returns how many were queued.
+    @discardableResult
+    public func enqueueAlert(route: String, text: String, at: Date = Date()) throws -> Int {
+        try writer.write("enqueue alert") { connection in
+            let statement = try connection.statement("""
+                INSERT INTO outbox (created_at, pseudonym, route, text, next_attempt_at)
+                SELECT ?1, r.pseudonym, r.route, ?2, ?1 FROM route_subscriptions r
+                LEFT JOIN subscribers s ON s.pseudonym = r.pseudonym
+                WHERE r.route = ?3 AND coalesce(s.opted_out, 0) = 0
+                """)
+            statement.bind(1, unixMillis(at))
+            statement.bind(2, text)
+            statement.bind(3, route)
+            try statement.run("enqueue alert")
+            return connection.changes
+        }
+    }
+
+    /// Alerts due for sending, with the number looked up now. Alerts whose person unsubscribed are dropped.
+    public func dueAlerts(at: Date = Date(), limit: Int = 100) throws -> [OutboxItem] {
+        let due = try reader.read("read due alerts") { connection in
+            let statement = try connection.statement("""
+                SELECT o.id, o.route, o.text, o.attempts, r.phone FROM outbox o
+                LEFT JOIN route_subscriptions r ON r.pseudonym = o.pseudonym AND r.route = o.route
+                WHERE o.status = 'pending' AND o.next_attempt_at <= ?1
+                ORDER BY o.next_attempt_at, o.id LIMIT ?2
+                """)
+            statement.bind(1, unixMillis(at))
+            statement.bind(2, limit)
+            return try statement.rows("read due alerts") { row in
+                (id: row.int64(0), route: row.string(1) ?? "", text: row.string(2) ?? "", attempts: row.int(3),
+                 phone: row.string(4))
+            }
+        }
+        let gone = due.filter { $0.phone == nil }.map(\.id)
+        if !gone.isEmpty { try settle(gone, status: "dropped", error: "unsubscribed", at: at) }
+        return due.compactMap { item in
+            item.phone.map { OutboxItem(id: item.id, route: item.route, phone: $0, text: item.text, attempts: item.attempts) }
+        }
+    }
+
+    public func markSent(_ id: Int64, at: Date = Date()) throws { try settle([id], status: "sent", error: nil, at: at) }
+
+    /// A failed attempt: retried at `retryAt`, or given up when it is nil. `error` must not contain the number.
+    public func markFailed(_ id: Int64, error: String, retryAt: Date?, at: Date = Date()) throws {
+        try writer.write("alert failed") { connection in
+            let statement = try connection.statement("""
+                UPDATE outbox SET attempts = attempts + 1, last_error = ?2,
+                    status = CASE WHEN ?3 IS NULL THEN 'failed' ELSE 'pending' END,
+                    next_attempt_at = coalesce(?3, next_attempt_at)
+                WHERE id = ?1
+                """)
+            statement.bind(1, id)
+            statement.bind(2, error)
+            statement.bind(3, retryAt.map(unixMillis))
+            try statement.run("alert failed")
+        }
+    }
+
+    private func settle(_ ids: [Int64], status: String, error: String?, at: Date) throws {
+        try writer.write("settle alerts") { connection in
+            let statement = try connection.statement("""
+                UPDATE outbox SET status = ?2, sent_at = ?3, last_error = ?4, attempts = attempts + 1 WHERE id = ?1
+                """)
+            for id in ids {
+                statement.reset()
+                statement.bind(1, id)
+                statement.bind(2, status)
+                statement.bind(3, unixMillis(at))
+                statement.bind(4, error)
+                try statement.run("settle alert")
+            }
+        }
+    }
+
+    /// Outbox rows by status.
+    public func outboxCounts() throws -> [String: Int] {
+        try reader.read("count outbox") { connection in
+            let statement = try connection.statement("SELECT status, count(*) FROM outbox GROUP BY status")
+            return Dictionary(uniqueKeysWithValues: try statement.rows("count outbox") { ($0.string(0) ?? "", $0.int(1)) })
+        }
+    }
+
     // MARK: Content versions and runs
 
     /// Notes that the content with this hash was loaded (the first load time is kept).
