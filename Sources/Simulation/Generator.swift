@@ -24,13 +24,13 @@ public struct TrafficGenerator {
         "nuevo laredo", "nvo laredo", "reynosa", "matamoros", "hermosillo", "altar", "sasabe", "nogales", "mexicali",
         "tijuana", "TJ"]
     static let phrases: [String: [String]] = [
-        "es": ["peligros {p}", "PELIGROS {p}", "albergue en {p}", "donde hay albergue en {p}", "derechos",
+        "es": ["peligros", "peligros {p}", "PELIGROS {p}", "albergue en {p}", "donde hay albergue en {p}", "derechos",
                "mis derechos", "quiero pedir asilo", "como pido refugio", "necesito un doctor", "necesito ayuda legal",
                "hola", "ayuda", "menu", "grupo beta {p}", "es peligroso {p}?", "gracias", "ruta del golfo",
                "nos robaron todo", "auxilio", "me detuvo migracion", "mi hijo esta enfermo", "q hago si me para la policia",
                "dnd puedo dormir en {p}", "alertas golfo", "baja", "buenas tardes quiero saber mis derechos",
                "la policia me pidio dinero", "trabajo en {p}", "ninos no acompanados", "{p}"],
-        "fr": ["dangers {p}", "DANGER {p}", "je cherche un refuge a {p}", "mes droits", "droits svp", "je veux demander l'asile",
+        "fr": ["droits", "dangers {p}", "DANGER {p}", "je cherche un refuge a {p}", "mes droits", "droits svp", "je veux demander l'asile",
                "j'ai besoin d'un médecin", "bjr", "aide", "merci", "urgence", "slt c koi mes droits", "ou dormir a {p} stp",
                "avocat", "la police m'a pris mon argent", "arret", "enfants seuls", "travail a {p}", "route du golfe"],
         "en": ["dangers {p} pls", "is {p} dangerous", "shelter in {p}", "where is a safe place to sleep", "my rights",
@@ -39,13 +39,28 @@ public struct TrafficGenerator {
     ]
     static let junk = ["jajaja", "ok", "👍", "asdfgh", "1234", "???", "quiero pizza", "🙏🙏", "", "hey bro"]
 
+    /// What each number asked last, so the next message can follow it up as people do.
+    var last: [Int: String] = [:]
+
+    static let followUps: [String: [String]] = [
+        "menu": ["1", "2", "3", "4", "5", "6", "7", "8"], "rights": ["1", "2", "3", "4", "5", "6", "0"],
+        "dangers": ["tapachula", "nogales", "reynosa", "tenosique", "cd juarez", "1", "2", "3"],
+        "shelter": ["ixtepec", "tijuana", "tapachula", "saltillo"], "any": ["MAS", "gracias", "PLUS", "MORE", "menu"],
+    ]
+
     public mutating func next() -> Message {
         clock += Double(rng.next() % 2_000) / 1_000
-        let from = "+52155500" + String(100_000 + Int(rng.next() % UInt64(subscribers)))
+        let number = Int(rng.next() % UInt64(subscribers))
+        let from = "+52155500" + String(100_000 + number)
         let roll = rng.unit()
         let text: String
-        if roll < 0.05 { text = Self.junk[Int(rng.next() % UInt64(Self.junk.count))] }
-        else if roll < 0.12 { text = String(1 + rng.next() % 8) }
+        if roll < 0.3, let previous = last[number], let options = Self.followUps[previous] ?? Self.followUps["any"] {
+            text = options[Int(rng.next() % UInt64(options.count))]       // a conversation goes on
+            last[number] = previous == "menu" && text == "2" ? "rights" : "any"
+            return Message(at: (clock * 1000).rounded() / 1000, from: from, text: text)
+        }
+        if roll < 0.35 { text = Self.junk[Int(rng.next() % UInt64(Self.junk.count))] }
+        else if roll < 0.38 { text = String(1 + rng.next() % 8) }
         else {
             let r = rng.unit() * (shares.es + shares.fr + shares.en)
             let language = r < shares.es ? "es" : (r < shares.es + shares.fr ? "fr" : "en")
@@ -53,8 +68,19 @@ public struct TrafficGenerator {
             var phrase = options[Int(rng.next() % UInt64(options.count))]
             phrase = phrase.replacingOccurrences(of: "{p}", with: Self.places[Int(rng.next() % UInt64(Self.places.count))])
             text = mangle(phrase)
+            last[number] = Self.topic(of: phrase)
         }
         return Message(at: (clock * 1000).rounded() / 1000, from: from, text: text)
+    }
+
+    /// Which follow-ups fit a phrase (a rough reading of the template, not the engine's).
+    static func topic(of phrase: String) -> String {
+        let lower = phrase.lowercased()
+        if ["hola", "ayuda", "menu", "bjr", "aide", "hello", "help"].contains(lower) { return "menu" }
+        if lower.hasPrefix("derechos") || lower.hasPrefix("mis derechos") || lower.hasPrefix("droits") || lower == "my rights" { return "rights" }
+        if lower == "peligros" || lower == "dangers" { return "dangers" }
+        if lower.contains("albergue") || lower.contains("refuge") || lower.contains("shelter") || lower.contains("sleep") { return "shelter" }
+        return "any"
     }
 
     /// Typos, case and punctuation people produce on small keyboards.

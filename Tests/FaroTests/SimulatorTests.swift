@@ -161,6 +161,42 @@ func sqlValue(_ path: String, _ sql: String) -> String? {
     }
 }
 
+extension SimulatorTests {
+    /// Ctrl-C: the run stops, flushes what was processed, prints the partial summary and exits 130.
+    @Test func interruptFlushesAndSummarises() async throws {
+        let binary = Fixtures.root.appendingPathComponent(".build/debug/simulator").path
+        guard FileManager.default.isExecutableFile(atPath: binary) else { Issue.record("build the simulator first"); return }
+        let dir = Scratch()
+        var generator = TrafficGenerator(seed: 4, subscribers: 500)
+        var csv = "at,from,channel,text\n"
+        for _ in 0..<300_000 { let m = generator.next(); csv += "\(m.at),\(m.from),sms,\"\(m.text.replacingOccurrences(of: "\"", with: "\"\""))\"\n" }
+        let traffic = dir.write("traffic.csv", csv)
+        let results = dir.path("results.jsonl"), db = dir.path("faro.sqlite"), out = dir.path("stdout.txt")
+        FileManager.default.createFile(atPath: out, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["replay", traffic, "--results", results, "--db", db, "--content", Fixtures.messages, "--quiet"]
+        process.environment = ["FARO_PSEUDONYM_KEY": "0123456789abcdef0123456789abcdef"]
+        process.standardOutput = FileHandle(forWritingAtPath: out)
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, ((try? FileManager.default.attributesOfItem(atPath: results)[.size] as? Int) ?? 0) < 1_000_000 {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        kill(process.processIdentifier, SIGINT)
+        while process.isRunning { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(process.terminationStatus == 130)
+        let summary = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(summary.contains("Interrupted") && summary.contains("Messages: "))
+        let emitted = try String(contentsOfFile: results, encoding: .utf8).split(separator: "\n").count
+        #expect(summary.contains("Messages: \(emitted)"), "every processed message was flushed and emitted")
+        #expect(sqlValue(db, "SELECT count(*) FROM exchanges") == "\(emitted)")
+        #expect(sqlValue(db, "SELECT messages FROM runs") == "\(emitted)")
+        #expect(emitted < 300_000)
+    }
+}
+
 /// Collects everything logged, to search it for personal data.
 final class LogCapture: LogHandler, @unchecked Sendable {
     private let lines = Mutex<[String]>([])
