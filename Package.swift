@@ -13,6 +13,9 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
         // System libraries (Debian: libpcre2-dev, libsqlite3-dev).
@@ -27,11 +30,19 @@ let package = Package(
         // Shells.
         .target(name: "Store", dependencies: ["CSQLite", .product(name: "Crypto", package: "swift-crypto"),
                                               .product(name: "Logging", package: "swift-log")]),
-        .target(name: "FaroService", dependencies: ["Conversation", "Store", .product(name: "Logging", package: "swift-log")]),
+        // Wire formats of the SMS/USSD providers, and the HTTP gateway over them.
+        .target(name: "Channels", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Server", dependencies: [
+            "Channels",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+        ]),
+        .target(name: "FaroService", dependencies: ["Conversation", "Store", "Channels", .product(name: "Logging", package: "swift-log")]),
         .target(name: "Simulation", dependencies: ["Conversation", "Store", "FaroService"]),
 
         .executableTarget(name: "faro", dependencies: [
-            "Conversation", "Store", "Simulation", "FaroService",
+            "Conversation", "Store", "Simulation", "FaroService", "Channels", "Server",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -43,6 +54,13 @@ let package = Package(
         .testTarget(name: "FaroTests", dependencies: ["Content", "Gateway", "Conversation", "Store", "Simulation", "FaroService", "CSQLite",
                                                 .product(name: "Logging", package: "swift-log")],
                     exclude: ["Fixtures"]),
+        .testTarget(name: "ServerTests", dependencies: [
+            "Channels", "Server",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], exclude: ["Recorded"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "CSQLite", .product(name: "Logging", package: "swift-log")]),
     ]
 )

@@ -1,4 +1,4 @@
-import Content
+import Channels
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -17,46 +17,28 @@ public enum AlertError: Error, Equatable {
     case temporary(String)
 }
 
-/// Kannel `sendsms` (port 13013): GSM-7 as is, UCS-2 with `coding=2` so accents are never turned into `?`
-/// (see shared/reference/channels.md). 202 "0: Accepted" or "3: Queued" mean Kannel has it.
+/// Kannel `sendsms` (port 13013): the wire format (coding, UCS-2 padding so no emoji is cut) is Channels'
+/// `KannelSendSMSRequest`; this performs the request. The URL holds the password: it is never logged.
 public struct KannelSendSMS: SMSTransport {
-    public var url: URL          // http://127.0.0.1:13013/cgi-bin/sendsms
-    public var username: String
-    public var password: String
-    public var from: String?
+    public let request: KannelSendSMSRequest
 
-    public init(url: URL, username: String, password: String, from: String?) {
-        self.url = url; self.username = username; self.password = password; self.from = from
-    }
-
-    public func request(to phone: String, text: String) -> URLRequest {
-        var components = URLComponents(url: url, resolvingAgainstBaseURL: false)!
-        var items = [URLQueryItem(name: "username", value: username), URLQueryItem(name: "password", value: password),
-                     URLQueryItem(name: "to", value: phone), URLQueryItem(name: "text", value: text),
-                     URLQueryItem(name: "charset", value: "UTF-8")]
-        if SMS.info(text).encoding == .ucs2 { items.append(URLQueryItem(name: "coding", value: "2")) }
-        if let from { items.append(URLQueryItem(name: "from", value: from)) }
-        components.queryItems = items
-        // "+" in a number must reach Kannel as %2B, not as a space.
-        components.percentEncodedQuery = components.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
-        var request = URLRequest(url: components.url!)
-        request.timeoutInterval = 10
-        return request
-    }
+    public init(request: KannelSendSMSRequest) { self.request = request }
 
     public func send(to phone: String, text: String) async throws {
+        guard let url = URL(string: request.url(to: phone, text: text)) else { throw AlertError.permanent("bad sendsms URL") }
+        var urlRequest = URLRequest(url: url)
+        urlRequest.timeoutInterval = 10
         let (data, response): (Data, URLResponse)
         do {
-            (data, response) = try await URLSession.shared.data(for: request(to: phone, text: text))
+            (data, response) = try await URLSession.shared.data(for: urlRequest)
         } catch {
             throw AlertError.temporary("kannel unreachable: \(type(of: error))")
         }
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        let body = String(decoding: data.prefix(200), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        switch status {
-        case 200..<300: return
-        case 400..<500: throw AlertError.permanent("kannel refused: \(status) \(body)")
-        default: throw AlertError.temporary("kannel status \(status)")
+        switch KannelSendSMSRequest.outcome(status: status, body: String(decoding: data.prefix(200), as: UTF8.self)) {
+        case .accepted: return
+        case .rejected(let status): throw AlertError.permanent("kannel refused: \(status)")
+        case .retry(let status): throw AlertError.temporary("kannel status \(status)")
         }
     }
 }

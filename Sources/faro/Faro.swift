@@ -5,5 +5,5 @@ struct Faro: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "faro",
         abstract: "Faro: an SMS/USSD information line for migrants in transit through Mexico.",
-        subcommands: [Ask.self, Chat.self, ContentCommand.self, Alert.self, Purge.self, Bench.self])
+        subcommands: [Serve.self, Ask.self, Chat.self, ContentCommand.self, Alert.self, Purge.self, Bench.self])
 }

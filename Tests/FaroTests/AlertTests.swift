@@ -48,15 +48,4 @@ final class FakeTransport: SMSTransport, Sendable {
         // No one on another route got the Gulf alert.
         #expect(!transport.sent.withLock { $0.contains { $0.0 == "+5215550000199" } })
     }
-
-    @Test func kannelRequestKeepsAccentsAndPlus() throws {
-        let kannel = KannelSendSMS(url: URL(string: "http://127.0.0.1:13013/cgi-bin/sendsms")!, username: "faro",
-                                   password: "secret", from: "FARO")
-        let ucs2 = try #require(kannel.request(to: "+5215550000101", text: "Información útil").url?.absoluteString)
-        #expect(ucs2.contains("to=%2B5215550000101"))
-        #expect(ucs2.contains("coding=2") && ucs2.contains("charset=UTF-8"))
-        #expect(ucs2.contains("text=Informaci%C3%B3n"))
-        let gsm = try #require(kannel.request(to: "+5215550000101", text: "Informacion util: envie MENU").url?.absoluteString)
-        #expect(!gsm.contains("coding="))
-    }
 }
