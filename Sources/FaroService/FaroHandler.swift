@@ -32,7 +32,9 @@ extension FaroService: MessageHandling {
             at: Date(), from: from, channel: "ussd", session: session, text: path.joined(separator: "*"),
             language: language, intent: screen.intent.rawValue, topic: screen.topic, reply: screen.text,
             encoding: info.encoding.rawValue, segments: 1, contentVersion: engine.catalog.version, latencyMicros: latency))
-        return OutboundReply(text: screen.text, encoding: info.encoding.rawValue, segments: 1, endsSession: screen.end)
+        return OutboundReply(text: screen.text, encoding: info.encoding.rawValue, segments: 1, endsSession: screen.end,
+                             result: ["lang": language, "intent": screen.intent.rawValue, "topic": screen.topic,
+                                      "place": nil, "route": nil])
     }
 
     public func floodNotice(for from: String) async -> String {

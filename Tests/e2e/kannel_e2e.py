@@ -101,10 +101,10 @@ class FakeSMSC:
 
     def wait_parts(self, n, timeout=8.0, grace=0.4):
         deadline = time.time() + timeout
-        while len(self.lines) < n and time.time() < deadline:
+        while len(merge_lines(self.lines)) < n and time.time() < deadline:
             time.sleep(0.02)
         time.sleep(grace)  # catch extra parts, if any
-        return list(self.lines)
+        return merge_lines(list(self.lines))
 
     def stop(self):
         if self.proc.poll() is None:
@@ -116,6 +116,23 @@ class FakeSMSC:
                 self.proc.wait()
         self.reader.join(timeout=3)
         self.log.close()
+
+
+def merge_lines(lines):
+    """fakesmsc's protocol is one message per line, so an MT text holding line breaks arrives as several
+    "Got message" lines; only the first names sender, receiver and kind. Real SMSCs (SMPP) carry the line
+    breaks: glue the pieces back with "\n" before checking the message."""
+    merged = []
+    for line in lines:
+        inner = line[line.index("<") + 1: line.rindex(">")] if "<" in line and ">" in line else line
+        fields = inner.split(" ", 3)
+        if merged and (len(fields) < 3 or fields[2] not in ("text", "ucs-2", "udh")):
+            prev = merged[-1]
+            cut = prev.rindex(">")
+            merged[-1] = prev[:cut] + "\n" + inner + prev[cut:]
+        else:
+            merged.append(line)
+    return merged
 
 
 def unquote_bytes(s):
