@@ -39,7 +39,7 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         .target(name: "FaroService", dependencies: ["Conversation", "Store", "Channels", .product(name: "Logging", package: "swift-log")]),
-        .target(name: "Simulation", dependencies: ["Conversation", "Store", "FaroService"]),
+        .target(name: "Simulation", dependencies: ["Conversation", "Store", "FaroService", "Channels"]),
 
         .executableTarget(name: "faro", dependencies: [
             "Conversation", "Store", "Simulation", "FaroService", "Channels", "Server",

@@ -274,6 +274,11 @@ struct Routes<Handler: MessageHandling>: Sendable {
         var headers: [(name: String, value: String)] = []
         headers.reserveCapacity(request.headers.count)
         for field in request.headers { headers.append((field.name.canonicalName, field.value)) }
+        // HTTP types keep the Host header as the request's authority, not among the fields; Twilio signs the URL
+        // with it, so put it back.
+        if let authority = request.head.authority, !headers.contains(where: { $0.name.lowercased() == "host" }) {
+            headers.append(("Host", authority))
+        }
         return ChannelRequest(method: request.method.rawValue, uri: request.uri.string, headers: headers, body: body)
     }
 

@@ -5,7 +5,7 @@ import Simulation
 import Store
 
 @main
-struct SimulatorCommand: ParsableCommand {
+struct SimulatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulator", abstract: "Replay and generate Faro traffic.",
         subcommands: [ReplayCommand.self, GenerateCommand.self, BenchCommand.self])
@@ -13,7 +13,7 @@ struct SimulatorCommand: ParsableCommand {
 
 /// `simulator replay FILE...`: every line through the pipeline, every exchange logged to SQLite under a run id,
 /// results as JSON Lines, a summary, and exit status 1 when an expectation fails (scenario files are tests).
-struct ReplayCommand: ParsableCommand {
+struct ReplayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "replay", abstract: "Run traffic files through Faro.")
     @Argument(help: "Traffic files (CSV with header, or .jsonl).") var files: [String]
     @Option(help: "Write one JSON result per message here.") var results: String?
@@ -23,8 +23,11 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: "Replay speed: N times real time, or max.") var speed: String = "max"
     @Option(help: "Price of one SMS segment, for the cost line.") var price: Double = 0.05
     @Flag(help: "No progress output.") var quiet = false
+    @Option(help: "Send the traffic to a running Faro at this URL instead of replaying in process.") var target: String?
+    @Option(help: "Wire format with --target: kannel, twilio, ussd or json.") var channel: String = "json"
 
-    func run() throws {
+    func run() async throws {
+        if let target { return try await replayOverHTTP(target) }
         let (loaded, issues) = Engine.load(directory: content)
         guard let engine = loaded else {
             for issue in issues where issue.severity == .error { FileHandle.standardError.write(Data("\(issue)\n".utf8)) }
@@ -57,6 +60,54 @@ struct ReplayCommand: ParsableCommand {
         if !runner.problems.isEmpty { print("Rows skipped: \(runner.problems.count)") }
         if !completed { throw ExitCode(130) }
         if summary.failed > 0 { throw ExitCode(1) }
+    }
+}
+
+extension ReplayCommand {
+    /// Over HTTP, in the provider's wire format, one message at a time (a phone waits for its answer).
+    func replayOverHTTP(_ target: String) async throws {
+        guard let base = URL(string: target), let wire = HTTPTarget.Channel(rawValue: channel) else {
+            throw ValidationError("--target needs a URL and --channel one of \(HTTPTarget.Channel.allCases.map(\.rawValue))")
+        }
+        let http = HTTPTarget(base: base, channel: wire)
+        let output = try results.map { path -> FileHandle in
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
+            guard let handle = FileHandle(forWritingAtPath: path) else { throw ValidationError("cannot write \(path)") }
+            return handle
+        }
+        var count = 0, failed = 0, errors = 0, statuses: [Int: Int] = [:], latencies: [Int] = []
+        let started = Date()
+        for file in files {
+            for item in TrafficReader(path: file) {
+                guard case .message(let message) = item else {
+                    if case .problem(let p) = item { FileHandle.standardError.write(Data("\(p)\n".utf8)) }
+                    continue
+                }
+                count += 1
+                do {
+                    let result = try await http.send(message)
+                    statuses[result.status, default: 0] += 1
+                    latencies.append(result.latencyMicros)
+                    let failures = HTTPTarget.failures(message, result)
+                    let checked = !message.expectations.isEmpty || result.status != 200
+                    if !failures.isEmpty {
+                        failed += 1
+                        FileHandle.standardError.write(Data("\(file):\(message.line): \(failures.joined(separator: "; ")) — text: \(message.text)\n".utf8))
+                    }
+                    output?.write(Data((HTTPTarget.json(message, result, ok: checked ? failures.isEmpty : nil, channel: wire) + "\n").utf8))
+                } catch {
+                    errors += 1
+                    FileHandle.standardError.write(Data("\(file):\(message.line): request failed: \(error)\n".utf8))
+                }
+            }
+        }
+        try output?.close()
+        latencies.sort()
+        let p = { (q: Double) in latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count - 1) * q))] }
+        print("Sent \(count) messages to \(target) as \(wire.rawValue) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+        print("HTTP status: " + statuses.sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value)" }.joined(separator: " "))
+        print("Latency: p50 \(p(0.5)) µs, p99 \(p(0.99)) µs; request errors: \(errors); expectations failed: \(failed)")
+        if failed > 0 || errors > 0 { throw ExitCode(1) }
     }
 }
 
