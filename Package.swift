@@ -31,7 +31,7 @@ let package = Package(
         .target(name: "Store", dependencies: ["CSQLite", .product(name: "Crypto", package: "swift-crypto"),
                                               .product(name: "Logging", package: "swift-log")]),
         // Wire formats of the SMS/USSD providers, and the HTTP gateway over them.
-        .target(name: "Channels", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Channels", dependencies: ["Content", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Server", dependencies: [
             "Channels",
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -55,7 +55,7 @@ let package = Package(
                                                 .product(name: "Logging", package: "swift-log")],
                     exclude: ["Fixtures"]),
         .testTarget(name: "ServerTests", dependencies: [
-            "Channels", "Server",
+            "Channels", "Server", "Content",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),

@@ -1,3 +1,4 @@
+import Content
 import Foundation
 
 /// Kannel 1.4.5 `sms-service` (get-url and post-url) and the `sendsms` interface for outbound alerts.
@@ -146,7 +147,10 @@ public struct KannelAdapter: Sendable {
     /// For concatenated UCS-2 every part but the last is padded with spaces to exactly 67 UTF-16 units, because
     /// Kannel cuts at 67 units whatever is there (seen: a surrogate pair at units 66–67 was split in two SMS).
     public static func wireText(_ text: String, forceUCS2: Bool = false) -> (text: String, coding: SMSCoding, parts: Int) {
-        let coding: SMSCoding = forceUCS2 ? .ucs2 : SMSParts.coding(for: text)
+        let info = SMS.info(text)
+        let coding: SMSCoding = forceUCS2 ? .ucs2 : info.encoding
+        // GSM-7 goes as it is: Kannel never splits an escape pair (seen), so only the count is needed.
+        if coding == info.encoding, coding == .gsm7 || info.segments == 1 { return (text, coding, info.segments) }
         let parts = SMSParts.split(text, coding: coding)
         guard coding == .ucs2, parts.count > 1 else { return (text, coding, parts.count) }
         var out = ""

@@ -12,6 +12,10 @@ import Synchronization
 public final class FaroService: Sendable {
     public let store: Store
     private let current: Mutex<Engine>
+    /// Recent numbers' state, so a message needs no database read; the database stays the truth after a restart.
+    /// Kept in memory only and never logged.
+    private let recent = Mutex<[String: SubscriberState]>([:])
+    static let recentLimit = 100_000
     let logger: Logger
 
     public init(engine: Engine, store: Store, logger: Logger = Logger(label: "faro")) {
@@ -40,14 +44,17 @@ public final class FaroService: Sendable {
                        at: Date = Date()) async throws -> Outcome {
         let started = DispatchTime.now().uptimeNanoseconds
         let engine = self.engine
-        let record = try store.subscriber(from)
-        let state = record.map { StateCoding.decode($0.state) } ?? SubscriberState()
+        let state = try recent.withLock({ $0[from] }) ?? store.subscriber(from).map { StateCoding.decode($0.state) } ?? SubscriberState()
         let decision = engine.handle(text: text, state: state, now: at.timeIntervalSince1970)
         try perform(decision.effects, from: from, at: at)
         let latency = Int((DispatchTime.now().uptimeNanoseconds - started) / 1_000)
         let exchange = Exchange(decision, from: from, text: text, channel: channel, session: session, at: at,
                                 contentVersion: engine.catalog.version, latencyMicros: latency)
         try await store.record(exchange, saving: SubscriberRecord(decision.state))
+        recent.withLock { cache in
+            if cache.count >= Self.recentLimit { cache.removeAll(keepingCapacity: true) }
+            cache[from] = decision.state
+        }
         return Outcome(decision: decision, latencyMicros: latency)
     }
 
@@ -85,12 +92,47 @@ extension SubscriberRecord {
 }
 
 /// Subscriber state as stored: JSON, so a newer Faro can read what an older one wrote (unknown keys are ignored,
-/// missing ones take defaults) and a corrupt row means a fresh start, not a crash.
+/// missing ones take defaults) and a corrupt row means a fresh start, not a crash. Written by hand (it is written
+/// on every message; JSONEncoder cost more than the whole decision), read with JSONDecoder.
 public enum StateCoding {
     public static func encode(_ state: SubscriberState) -> Data {
-        (try? JSONEncoder().encode(state)) ?? Data()
+        var out = "{\"optedOut\":\(state.optedOut),\"routes\":[" + state.routes.map { JSON.quote($0) }.joined(separator: ",") + "]"
+        if let language = state.language { out += ",\"language\":" + JSON.quote(language) }
+        if let menu = state.menu { out += ",\"menu\":" + JSON.quote(menu) }
+        if let lastAt = state.lastAt { out += ",\"lastAt\":\(lastAt)" }
+        if let last = state.last {
+            out += ",\"last\":{\"key\":\(JSON.quote(last.key)),\"page\":\(last.page),\"intent\":\(JSON.quote(last.intent.rawValue))"
+            for (name, value) in [("topic", last.topic), ("place", last.place), ("route", last.route)] {
+                if let value { out += ",\"\(name)\":" + JSON.quote(value) }
+            }
+            out += "}"
+        }
+        return Data((out + "}").utf8)
     }
     public static func decode(_ data: Data) -> SubscriberState {
         (try? JSONDecoder().decode(SubscriberState.self, from: data)) ?? SubscriberState()
+    }
+}
+
+public enum JSON {
+    /// A JSON string literal (or null), escaping what RFC 8259 requires.
+    public static func quote(_ s: String?) -> String {
+        guard let s else { return "null" }
+        var out = "\""
+        out.reserveCapacity(s.utf8.count + 2)
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
     }
 }

@@ -1,5 +1,6 @@
 import Channels
 import Content
+import FaroService
 import Foundation
 import Gateway
 #if canImport(FoundationNetworking)

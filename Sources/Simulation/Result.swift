@@ -1,4 +1,5 @@
 import Conversation
+import FaroService
 import Gateway
 
 /// One line of a results file (DESIGN.md "Results"), written as JSON with the keys in contract order.
@@ -29,28 +30,5 @@ public struct ReplayResult: Sendable {
         out += "\"segments\":\(decision.reply.segments),\"latency_us\":\(latencyMicros)"
         if let ok { out += ",\"ok\":\(ok)" }
         return out + "}"
-    }
-}
-
-public enum JSON {
-    /// A JSON string literal (or null), escaping what RFC 8259 requires.
-    public static func quote(_ s: String?) -> String {
-        guard let s else { return "null" }
-        var out = "\""
-        out.reserveCapacity(s.utf8.count + 2)
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }

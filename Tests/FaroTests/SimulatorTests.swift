@@ -245,3 +245,19 @@ final class LogCapture: LogHandler, @unchecked Sendable {
         #expect(reply.decision.reply.text.hasPrefix("Con gusto."))
     }
 }
+
+@Suite struct StateCodingTests {
+    @Test(arguments: [
+        SubscriberState(),
+        SubscriberState(language: "fr", menu: "rights", last: .init(key: "dangers@tenosique", page: 2, intent: .dangers,
+                        topic: nil, place: "tenosique", route: "golfo"), lastAt: 1_795_953_600.25, optedOut: true,
+                        routes: ["golfo", "pa\"ci\\fico\n"]),
+    ])
+    func roundTrips(state: SubscriberState) {
+        #expect(StateCoding.decode(StateCoding.encode(state)) == state)
+    }
+
+    @Test func corruptStateIsAFreshStart() {
+        #expect(StateCoding.decode(Data("{not json".utf8)) == SubscriberState())
+    }
+}
