@@ -95,9 +95,9 @@ public struct JSONAPIAdapter: Sendable {
         var out = "{"
         for (i, (key, value)) in fields.enumerated() {
             if i > 0 { out += "," }
-            out += quote(key) + ":"
+            out += JSON.quote(key) + ":"
             switch value {
-            case .string(let s): out += quote(s)
+            case .string(let s): out += JSON.quote(s)
             case .int(let n): out += String(n)
             case .bool(let b): out += b ? "true" : "false"
             case .null: out += "null"
@@ -105,8 +105,13 @@ public struct JSONAPIAdapter: Sendable {
         }
         return out + "}"
     }
+}
 
-    static func quote(_ s: String) -> String {
+/// JSON text written by hand where a result object's key order is part of the contract.
+public enum JSON {
+    /// A JSON string literal (or null), escaping what RFC 8259 requires.
+    public static func quote(_ s: String?) -> String {
+        guard let s else { return "null" }
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {

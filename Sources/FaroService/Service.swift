@@ -1,3 +1,4 @@
+import Channels
 import Content
 import Conversation
 import Foundation
@@ -111,28 +112,5 @@ public enum StateCoding {
     }
     public static func decode(_ data: Data) -> SubscriberState {
         (try? JSONDecoder().decode(SubscriberState.self, from: data)) ?? SubscriberState()
-    }
-}
-
-public enum JSON {
-    /// A JSON string literal (or null), escaping what RFC 8259 requires.
-    public static func quote(_ s: String?) -> String {
-        guard let s else { return "null" }
-        var out = "\""
-        out.reserveCapacity(s.utf8.count + 2)
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }

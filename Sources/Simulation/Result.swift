@@ -1,3 +1,4 @@
+import Channels
 import Conversation
 import FaroService
 import Gateway
