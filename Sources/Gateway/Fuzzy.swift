@@ -15,13 +15,18 @@ struct FuzzyIndex: Sendable {
     /// counts 1, so "derehcos" is still found; 2 edits on shorter words turn ordinary words into keywords.)
     static func allowedDistance(_ length: Int) -> Int { length < 4 ? 0 : (length < 9 ? 1 : 2) }
 
-    mutating func insert(_ word: String) -> Int {
+    /// Edits each entry tolerates (place names of 7+ letters take 2: "saltiyo", "tapachua").
+    private var edits: [Int] = []
+
+    mutating func insert(_ word: String, edits allowed: Int? = nil) -> Int {
         let id = Int32(words.count)
         words.append(word)
         let utf8 = Array(word.utf8)
         bytes.append(utf8)
+        let depth = min(maxDistance, allowed ?? Self.allowedDistance(utf8.count))
+        edits.append(depth)
         var seen = Set<UInt64>()
-        Self.forEachDelete(utf8, depth: Self.allowedDistance(utf8.count)) { hash in
+        Self.forEachDelete(utf8, depth: depth) { hash in
             if seen.insert(hash).inserted { deletes[hash, default: []].append(id) }
         }
         return Int(id)
@@ -31,7 +36,7 @@ struct FuzzyIndex: Sendable {
     /// `relaxed` (for "did you mean") ignores the length rules and allows `limit` edits.
     func lookup(_ query: Substring, limit: Int? = nil, relaxed: Bool = false) -> (ids: [Int], distance: Int) {
         let query = Array(query.utf8)
-        let allowed = min(limit ?? Self.allowedDistance(query.count), maxDistance)
+        let allowed = min(limit ?? (query.count >= 7 ? 2 : Self.allowedDistance(query.count)), maxDistance)
         guard allowed > 0 else { return ([], 0) }
         var best = Int.max, bestIDs: [Int] = []
         var checked: [Int32] = []
@@ -44,7 +49,7 @@ struct FuzzyIndex: Sendable {
                     checked.append(id)
                     let candidate = bytes[Int(id)]
                     // The candidate's own allowance also limits: a short keyword never matches with 2 edits.
-                    let cap = relaxed ? allowed : min(allowed, Self.allowedDistance(candidate.count))
+                    let cap = relaxed ? allowed : min(allowed, edits[Int(id)])
                     guard cap > 0, let d = Self.distance(query, candidate, max: cap) else { continue }
                     if d < best { best = d; bestIDs = [Int(id)] } else if d == best { bestIDs.append(Int(id)) }
                 }

@@ -29,6 +29,8 @@ public final class Gateway: Sendable {
         var fuzzy: Bool
         /// Whether this hit adds to the language votes (typos and multi-word phrases; single words vote as words).
         var votes: Bool = false
+        /// Words the match covers.
+        var span = 1
     }
 
     /// Why a text was understood as it was: the normalized words and every keyword hit (for `faro ask --explain`).
@@ -169,7 +171,8 @@ public final class Gateway: Sendable {
                 for i in first...max(first, last) { covered[i] = true }
                 let votes = lexicon.phraseVotes[mark]
                 for meaning in lexicon.meanings[mark] {
-                    hits.append(Hit(target: meaning.target, language: meaning.language, position: first, fuzzy: false, votes: votes))
+                    hits.append(Hit(target: meaning.target, language: meaning.language, position: first, fuzzy: false,
+                                    votes: votes, span: max(first, last) - first + 1))
                 }
             }
         }
@@ -184,23 +187,33 @@ public final class Gateway: Sendable {
                 let pair = words[i] + " " + words[i + 1]
                 if addFuzzy(pair[...], at: i, &hits) { covered[i] = true; covered[i + 1] = true; continue }
             }
+            // A name typed in two pieces ("monte rey", "tia juana"): only places are looked for this way.
+            if i + 1 < words.count, !covered[i + 1], !infos[i].filler, !infos[i + 1].filler,
+               words[i].utf8.count + words[i + 1].utf8.count >= 6 {
+                if addFuzzy((words[i] + words[i + 1])[...], at: i, &hits, placesOnly: true) {
+                    covered[i] = true; covered[i + 1] = true; continue
+                }
+            }
             let word = words[i]
             guard word.utf8.count >= 4, !infos[i].filler, !word.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { continue }
             if addFuzzy(word, at: i, &hits) { covered[i] = true }
         }
     }
 
-    private func addFuzzy(_ query: Substring, at position: Int, _ hits: inout [Hit]) -> Bool {
+    private func addFuzzy(_ query: Substring, at position: Int, _ hits: inout [Hit], placesOnly: Bool = false) -> Bool {
         let found = lexicon.fuzzy.lookup(query)
         guard !found.ids.isEmpty else { return false }
+        var added = false
         for id in found.ids {
             for meaning in lexicon.meanings[lexicon.fuzzyMeanings[id]] {
+                if placesOnly { guard case .place = meaning.target else { continue } }
                 // Place names need 5+ letters to be guessed from a typo.
                 if case .place = meaning.target, query.utf8.count < 5 { continue }
                 hits.append(Hit(target: meaning.target, language: meaning.language, position: position, fuzzy: true, votes: true))
+                added = true
             }
         }
-        return true
+        return added
     }
 
     func decide(_ all: [Hit], language: Int?) -> Command {
@@ -218,7 +231,7 @@ public final class Gateway: Sendable {
         let exactIntent = hits.contains { if case .intent = $0.target { return !$0.fuzzy } else { return false } }
         if exactIntent { hits.removeAll { if case .intent = $0.target { return $0.fuzzy } else { return false } } }
         var intents = IntentSet()
-        var place: String?, route: String?, languageName: String?
+        var place: String?, route: String?, languageName: String?, languageSpan = 0
         var more = false, back = false
         for hit in hits.sorted(by: { $0.position < $1.position }) {
             switch hit.target {
@@ -228,7 +241,10 @@ public final class Gateway: Sendable {
                 } else { intents[intent] = topic }
             case .place(let slug): if place == nil { place = slug }
             case .route(let slug): if route == nil { route = slug }
-            case .languageName(let code): if languageName == nil { languageName = code }
+            // "je comprends pas l'espagnol, en français svp": a phrase ("en francais") says which language is
+            // wanted better than a bare name.
+            case .languageName(let code):
+                if languageName == nil || hit.span > languageSpan { languageName = code; languageSpan = hit.span }
             case .more: more = true
             case .back: back = true
             }
@@ -244,9 +260,10 @@ public final class Gateway: Sendable {
         if intents[.medical] != nil, intents[.legal] != nil, intents[.rights] == nil {
             intents[.rights] = "health"; intents[.medical] = nil; intents[.legal] = nil
         }
-        // Asylum, detention and complaints name what the message is about; shelter or doctor words around them
-        // are details ("in the migration station they don't let me call my family").
-        let strongTopic = intents[.rights].flatMap { $0 }.map { ["asylum", "detention", "complaint"].contains($0) } ?? false
+        // Detention and complaints name what the message is about; shelter or doctor words around them are
+        // details ("in the migration station they don't let me call my family"). Asylum is often background
+        // ("I already applied at COMAR but have nowhere to sleep").
+        let strongTopic = intents[.rights].flatMap { $0 }.map { ["detention", "complaint"].contains($0) } ?? false
         let order = strongTopic ? Self.precedence.filter { $0 != .rights }.flatMap { $0 == .subscribe ? [.subscribe, .rights] : [$0] }
                                 : Self.precedence
         if let intent = order.first(where: { intents[$0] != nil }) {

@@ -182,7 +182,8 @@ private struct LexiconBuilder {
             let i = lexicon.phrases.count - 1
             if !phrase.hasPrefix("re:"), !phrase.contains("*") {
                 if phrase.contains(" ") { for word in phrase.split(separator: " ") { lexicon.phraseWords.insert(String(word)) } }
-                let id = lexicon.fuzzy.insert(phrase)
+                let isPlace = lexicon.meanings[i].contains { if case .place = $0.target { return true } else { return false } }
+                let id = lexicon.fuzzy.insert(phrase, edits: isPlace && phrase.utf8.count >= 7 ? 2 : nil)
                 assert(id == lexicon.fuzzyMeanings.count)
                 lexicon.fuzzyMeanings.append(i)
             }

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Throughput through real Kannel (loopback): N MO messages injected by fakesmsc as fast as it can, answered by
+# (1) a static responder that returns Faro's own reply text for that message, then (2) Faro itself
+# (`$FARO_BIN serve`, release build, SQLite logging). Prints MO messages/second for each and the ratio.
+#
+#   FARO_BIN=.build/release/faro N=3000 Tests/e2e/kannel-throughput.sh
+#
+# A benchmark, not a test: it prints figures. Loopback only; stops everything it started.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+N="${N:-3000}"
+TEXT="${TEXT:-PELIGROS TAPACHULA}"
+[ -n "${FARO_BIN:-}" ] || { echo "set FARO_BIN"; exit 2; }
+FARO_BIN="$(cd "$(dirname "$FARO_BIN")" && pwd)/$(basename "$FARO_BIN")"
+tmp="$(mktemp -d /tmp/faro-kannel-tput.XXXXXX)"
+pids=()
+cleanup() {
+  for ((i=${#pids[@]}-1; i>=0; i--)); do kill -TERM "${pids[$i]}" 2>/dev/null || true; done
+  sleep 1; for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+read -r admin_port box_port sendsms_port smsc_port app_port < <(python3 -c '
+import socket; s=[socket.socket() for _ in range(5)]
+[x.bind(("127.0.0.1",0)) for x in s]; print(" ".join(str(x.getsockname()[1]) for x in s))')
+mkdir -p "$tmp/spool"
+
+# The documented kannel.conf with only the e2e-marked lines changed.
+python3 - "$root/docs/kannel/kannel.conf" "$tmp/kannel.conf" "$admin_port" "$box_port" "$sendsms_port" "$smsc_port" "$app_port" "$tmp" <<'PY'
+import sys
+src, dst, admin, box, send, smsc, app, tmp = sys.argv[1:]
+subst = {"admin-port": admin, "admin-password": "tput", "smsbox-port": box, "bearerbox-port": box,
+         "sendsms-port": send, "port": smsc, "password": "tput", "store-location": '"%s/spool"' % tmp}
+out, marked, logs = [], False, 0
+for line in open(src).read().split("\n"):
+    if marked:
+        key, _, value = [x.strip() for x in line.partition("=")]
+        if key in ("log-file", "access-log"):
+            logs += 1; value = '"%s/kannel-%d.log"' % (tmp, logs)
+        elif key == "get-url": value = value.replace("127.0.0.1:8080", "127.0.0.1:" + app)
+        else: value = subst[key]
+        line = "%s = %s" % (key, value); marked = False
+    elif line.startswith("# e2e:"): marked = True
+    # Quiet logs: this measures throughput, not behaviour.
+    if line.strip().startswith("log-level"): line = "log-level = 4"
+    out.append(line)
+open(dst, "w").write("\n".join(out))
+PY
+
+# Faro's reply to TEXT, for the static responder.
+reply="$("$FARO_BIN" ask --db "$tmp/probe.sqlite" --json "$TEXT" | python3 -c 'import json,sys; print(json.load(sys.stdin)["reply"], end="")')"
+printf '%s' "$reply" > "$tmp/reply.txt"
+cat > "$tmp/static.py" <<'PY'
+import asyncio, sys
+body = open(sys.argv[2], "rb").read()
+head = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: %d\r\n\r\n" % len(body)
+async def handle(reader, writer):
+    try:
+        while True:
+            data = await reader.readuntil(b"\r\n\r\n")
+            writer.write(head + body); await writer.drain()
+    except Exception:
+        writer.close()
+async def main():
+    server = await asyncio.start_server(handle, "127.0.0.1", int(sys.argv[1]))
+    async with server: await server.serve_forever()
+asyncio.run(main())
+PY
+
+status() { curl -s "http://127.0.0.1:$admin_port/status.txt?password=tput" ; }
+received() { status | sed -n 's/^SMS: received \([0-9]*\).*/\1/p'; }
+outgoing() { status | sed -n 's/^SMS: received.*sent \([0-9]*\) (\([0-9]*\) queued).*/\1 \2/p'; }
+
+run() {  # $1 = label; the responder must already listen on app_port
+  bearerbox "$tmp/kannel.conf" > "$tmp/bearerbox.out" 2>&1 & local bb=$!; pids+=($bb)
+  for _ in $(seq 1 50); do status >/dev/null 2>&1 && break; sleep 0.1; done
+  smsbox "$tmp/kannel.conf" > "$tmp/smsbox.out" 2>&1 & local sb=$!; pids+=($sb)
+  for _ in $(seq 1 50); do status | grep -q "smsbox:" && break; sleep 0.1; done
+  /usr/lib/kannel/test/fakesmsc -H 127.0.0.1 -r "$smsc_port" -i 0 -m "$N" -z 1 "52155<rand> 5555 text $TEXT" > "$tmp/fakesmsc.out" 2>&1 & local fk=$!; pids+=($fk)
+  local start; start=$(date +%s.%N)
+  local last="" stable=0
+  while true; do
+    sleep 0.2
+    local r; r=$(received || echo 0)
+    local o; o=$(outgoing || echo "0 0")
+    if [ "${r:-0}" -ge "$N" ] && [ "${o##* }" = 0 ] && [ "$o" = "$last" ]; then stable=$((stable+1)); else stable=0; fi
+    last="$o"
+    [ $stable -ge 2 ] && break
+    awk -v s="$start" -v n="$(date +%s.%N)" 'BEGIN{exit !(n-s>120)}' && { echo "$1: timeout (received $r, out $o)"; break; }
+  done
+  local end; end=$(date +%s.%N)
+  kill -INT $fk 2>/dev/null || true
+  curl -s "http://127.0.0.1:$admin_port/shutdown?password=tput" >/dev/null || true
+  wait $bb $sb 2>/dev/null || true
+  # Time to drain: remove the 0.4 s of stability checks.
+  awk -v s="$start" -v e="$end" -v n="$N" -v label="$1" -v out="${last% *}" \
+    'BEGIN{t=e-s-0.4; printf "%s: %d MO answered (%d MT parts) in %.2f s = %.0f MO/s\n", label, n, out, t, n/t}' | tee -a "$tmp/result"
+}
+
+python3 "$tmp/static.py" "$app_port" "$tmp/reply.txt" & pids+=($!)
+sleep 0.5
+run "static responder"
+kill "${pids[-1]}" 2>/dev/null || true
+FARO_RATE_LIMIT=off "$FARO_BIN" serve --host 127.0.0.1 --port "$app_port" --db "$tmp/faro.sqlite" --log-level warning > "$tmp/faro.log" 2>&1 & pids+=($!)
+for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$app_port/healthz" >/dev/null && break; sleep 0.1; done
+run "faro"
+awk '{for(i=1;i<=NF;i++) if($i=="MO/s") r[NR]=$(i-1)} END{printf "faro / static: %.0f%%\n", 100*r[2]/r[1]}' "$tmp/result"
