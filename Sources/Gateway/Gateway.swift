@@ -1,4 +1,3 @@
-import Foundation
 import Content
 
 /// Understanding: any text in, a `Command` out. Total — unknown, empty or hostile text is a `Command` too.
@@ -82,9 +81,9 @@ public final class Gateway: Sendable {
         }
         var hits: [Hit] = []
         var covered = [Bool](repeating: false, count: expandedWords.count)
-        if !Gateway.noMatch { matchPhrases(expandedWords, &hits, &covered) }
+        matchPhrases(expandedWords, &hits, &covered)
         let exact = covered
-        if !Gateway.noTypos { matchTypos(expandedWords, expandedInfos, &hits, &covered) }
+        matchTypos(expandedWords, expandedInfos, &hits, &covered)
         // One-word keywords already voted as words; a phrase or a typo votes for the language it belongs to.
         for hit in hits where hit.votes { if let l = hit.language { votes[l] += 1 } }
         if let trace {
@@ -311,8 +310,6 @@ public final class Gateway: Sendable {
 extension Character {
     var isASCIIDigit: Bool { isASCII && isNumber }
 }
-extension Gateway { nonisolated(unsafe) static var noTypos = getenv("FARO_NOTYPOS") != nil }
-extension Gateway { nonisolated(unsafe) static var noMatch = getenv("FARO_NOMATCH") != nil }
 
 /// The intents a message named, each with its topic: a dictionary's interface over fixed arrays (it runs per message).
 struct IntentSet {
