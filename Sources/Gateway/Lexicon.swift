@@ -79,6 +79,11 @@ private struct LexiconBuilder {
     }
 
     mutating func build() -> (Lexicon, [ContentIssue]) {
+        // Language names first: a name ("kreyol") is more specific than a keyword that asks for languages in
+        // general, so adding a language never needs an edit to the others' files.
+        for code in lexicon.languages {
+            for name in catalog.languages[code]?.names ?? [] { add(name.text, .languageName(code), language: nil, origin: name.origin) }
+        }
         for (li, code) in lexicon.languages.enumerated() {
             guard let pack = catalog.languages[code] else { continue }
             for (id, keywords) in pack.keywords.sorted(by: { $0.key < $1.key }) {
@@ -88,7 +93,6 @@ private struct LexiconBuilder {
                 }
                 for keyword in keywords { add(keyword.text, target, language: li, origin: keyword.origin) }
             }
-            for name in pack.names { add(name.text, .languageName(code), language: nil, origin: name.origin) }
             for word in pack.detect { vote(Normalizer.normalize(word), li); lexicon.fillers.insert(Normalizer.normalize(word)) }
             var sms: [String: String] = [:]
             for (short, long) in pack.sms {
