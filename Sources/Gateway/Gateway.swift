@@ -157,7 +157,18 @@ public final class Gateway: Sendable {
         var offset = 1
         for word in words { starts.append(offset); offset += word.utf8.count + 1 }
         text.withUTF8 { padded in
-            var found = lexicon.pattern?.matches(in: padded).map { ($0, $0.start + 1) } ?? []
+            // Longest match first at each place, and no two phrases over the same words, across the patterns.
+            var literal = lexicon.patterns.flatMap { $0.matches(in: padded) }
+            if lexicon.patterns.count > 1 {
+                literal.sort { $0.start != $1.start ? $0.start < $1.start : $0.end > $1.end }
+                var end = -1
+                literal = literal.filter { match in
+                    guard match.start + 1 >= end else { return false }
+                    end = match.end
+                    return true
+                }
+            }
+            var found = literal.map { ($0, $0.start + 1) }
             if let expressions = lexicon.expressions {
                 // Expressions see the text without the padding spaces.
                 let inner = UnsafeBufferPointer(rebasing: padded[1..<(padded.count - 1)])

@@ -42,7 +42,7 @@ struct Lexicon: Sendable {
     var languages: [String]
     var phrases: [String] = []
     var meanings: [[LexEntry]] = []
-    var pattern: PCRE2Pattern?
+    var patterns: [PCRE2Pattern] = []
     var expressions: PCRE2Pattern?
     var fuzzy = FuzzyIndex()
     var fuzzyMeanings: [Int] = []               // fuzzy word id → phrase index
@@ -233,12 +233,27 @@ private struct LexiconBuilder {
                 loose.append("\(Self.literal(phrase))(?= )(*MARK:\(i))")
             } else { trie.insert(Array(phrase), index: i) }
         }
-        let source = " (?:" + ([trie.pattern()] + loose).joined(separator: "|") + ")"
-        do throws(PCRE2Pattern.CompileError) {
-            lexicon.pattern = try PCRE2Pattern(source)
-        } catch {
-            issues.append(ContentIssue(.error, Origin(file: "languages/", line: 0), "keyword patterns do not compile together: \(error)"))
+        // PCRE2 caps a compiled pattern's size: when the phrases do not fit in one, they are split by first
+        // letter into as few patterns as fit (the matches are merged as if they came from one).
+        let letters = trie.children.keys.sorted()
+        func compileGroup(_ group: ArraySlice<Character>, extra: [String]) {
+            var node = TrieNode()
+            for letter in group { node.children[letter] = trie.children[letter] }
+            let source = " (?:" + ([node.pattern()] + extra).joined(separator: "|") + ")"
+            do throws(PCRE2Pattern.CompileError) {
+                lexicon.patterns.append(try PCRE2Pattern(source))
+            } catch {
+                guard group.count > 1 else {
+                    issues.append(ContentIssue(.error, Origin(file: "languages/", line: 0),
+                                               "keyword patterns do not compile: \(error)"))
+                    return
+                }
+                let middle = group.startIndex + group.count / 2
+                compileGroup(group[..<middle], extra: extra)
+                compileGroup(group[middle...], extra: [])
+            }
         }
+        compileGroup(letters[...], extra: loose)
     }
 
     /// A trie of phrases, written out as a pattern.

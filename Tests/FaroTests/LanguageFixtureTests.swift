@@ -38,7 +38,7 @@ import Yams
         #expect(rights.command.intent == .rights)
         #expect(rights.reply.text.hasPrefix("[HT] rights"))
 
-        let danger = engine.first("danje tapachula tanpri")
+        let danger = engine.first("ki danje ki genyen nan tapachula tanpri")
         #expect(danger.language == "ht" && danger.command.place == "tapachula")
         #expect(danger.reply.text.hasPrefix("[HT] tapachula"))
 
