@@ -45,7 +45,7 @@ public struct TwilioAdapter: Sendable {
         guard let algorithm else { throw ChannelError(.badSignature(header: Self.signatureHeader)) }
         let url = publicURL(for: request)
         let valid = Self.urlVariants(url).contains { candidate in
-            Self.constantTimeEqual(Self.signature(url: candidate, form: form, secret: token, algorithm: algorithm), signature)
+            constantTimeEqual(Self.signature(url: candidate, form: form, secret: token, algorithm: algorithm), signature)
         }
         guard valid else { throw ChannelError(.badSignature(header: Self.signatureHeader)) }
 
@@ -150,13 +150,6 @@ public struct TwilioAdapter: Sendable {
         return variants
     }
 
-    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        var diff: UInt8 = 0
-        for i in x.indices { diff |= x[i] ^ y[i] }
-        return diff == 0
-    }
 
     /// XML text escaping; characters XML 1.0 forbids (most C0 controls) are dropped.
     static func xmlEscape(_ s: String) -> String {

@@ -247,3 +247,12 @@ extension String {
         return String(self[first...last])
     }
 }
+
+/// Compares secrets (signatures, tokens) in time that does not depend on where they differ.
+public func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+    let x = Array(a.utf8), y = Array(b.utf8)
+    guard x.count == y.count else { return false }
+    var diff: UInt8 = 0
+    for i in x.indices { diff |= x[i] ^ y[i] }
+    return diff == 0
+}

@@ -159,7 +159,7 @@ struct Routes<Handler: MessageHandling>: Sendable {
     func metricsEndpoint(_ request: Request) -> Response {
         if let token = settings.adminToken {
             let given = request.headers[.authorization] ?? ""
-            guard Self.constantTimeEqual(given, "Bearer " + token) else {
+            guard constantTimeEqual(given, "Bearer " + token) else {
                 var headers = HTTPFields()
                 headers[.wwwAuthenticate] = "Bearer"
                 headers[.contentType] = "text/plain; charset=utf-8"
@@ -282,13 +282,6 @@ struct Routes<Handler: MessageHandling>: Sendable {
         return ChannelRequest(method: request.method.rawValue, uri: request.uri.string, headers: headers, body: body)
     }
 
-    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        var diff: UInt8 = 0
-        for i in x.indices { diff |= x[i] ^ y[i] }
-        return diff == 0
-    }
 }
 
 /// A request's logger and its metadata, merged only when a record is actually written (setting metadata on a
