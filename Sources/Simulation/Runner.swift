@@ -23,6 +23,7 @@ public final class ReplayRunner {
     public private(set) var runID: Int64 = 0
     public private(set) var problems: [TrafficProblem] = []
     private var pending: [Exchange] = []
+    private var pendingEffects: [PendingEffect] = []
     private lazy var writer = BatchWriter(store: store, output: output)
     private var pendingResults = ""
     private let interrupted: Interruption
@@ -83,7 +84,8 @@ public final class ReplayRunner {
     /// while this one answers the next batch. `wait` returns only once everything handed over is committed.
     func flush(wait: Bool = false) throws {
         if !pending.isEmpty {
-            try writer.submit(pending, results: pendingResults)
+            try writer.submit(pending, effects: pendingEffects, results: pendingResults)
+            pendingEffects = []
             pending = []
             pending.reserveCapacity(options.batch)
             pendingResults = ""
@@ -91,15 +93,11 @@ public final class ReplayRunner {
         if wait { try writer.drain() }
     }
 
+    /// Effects are done by the writer with their batch (escalations, subscriptions), not on this thread.
     func perform(_ result: ReplayResult, _ message: TrafficLine) throws {
         for effect in result.decision.effects {
-            switch effect {
-            case .escalate(let place, let language):
-                try store.escalate(phone: message.from, intent: "emergency", place: place, language: language,
-                                   at: Date(timeIntervalSince1970: replay.time(of: message)))
-            case .subscribe(let route): try store.subscribe(route: route, phone: message.from)
-            case .unsubscribeAll: try store.unsubscribeAll(phone: message.from)
-            }
+            pendingEffects.append(PendingEffect(effect: effect, from: message.from,
+                                                at: Date(timeIntervalSince1970: replay.time(of: message))))
         }
     }
 
@@ -170,12 +168,20 @@ final class BatchWriter: @unchecked Sendable {
 
     init(store: Store, output: FileHandle?) { self.store = store; self.output = output }
 
-    func submit(_ exchanges: [Exchange], results: String) throws {
+    func submit(_ exchanges: [Exchange], effects: [PendingEffect], results: String) throws {
         slot.wait()
         if let error = lock.withLock({ failure }) { slot.signal(); throw error }
         queue.async { [self] in
             do {
                 try store.recordBatch(exchanges)
+                for e in effects {
+                    switch e.effect {
+                    case .escalate(let place, let language):
+                        try store.escalate(phone: e.from, intent: "emergency", place: place, language: language, at: e.at)
+                    case .subscribe(let route): try store.subscribe(route: route, phone: e.from, at: e.at)
+                    case .unsubscribeAll: try store.unsubscribeAll(phone: e.from)
+                    }
+                }
                 if let output, !results.isEmpty { output.write(Data(results.utf8)) }
             } catch {
                 lock.withLock { failure = failure ?? error }
@@ -189,4 +195,11 @@ final class BatchWriter: @unchecked Sendable {
         slot.signal()
         if let error = lock.withLock({ failure }) { throw error }
     }
+}
+
+/// A conversation effect waiting for its batch.
+struct PendingEffect: Sendable {
+    var effect: Effect
+    var from: String
+    var at: Date
 }
