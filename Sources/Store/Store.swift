@@ -132,6 +132,8 @@ public final class Store: Sendable {
     public func close() {
         writer.close()
         reader.close()
+        let (batches, rows) = writer.statistics()
+        if batches > 0 { log.log(.info, "store closed", ["rows_group_committed": "\(rows)", "commits": "\(batches)"]) }
     }
 
     /// The pseudonym this store writes for `phone`.
