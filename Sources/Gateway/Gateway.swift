@@ -232,11 +232,18 @@ public final class Gateway: Sendable {
         // typo only counts as a typo of the message's language. Typos count only when no keyword matched exactly.
         var hits = all
         if let language {
-            let own = hits.contains { !$0.fuzzy && $0.language == language }
+            // A greeting in the message's language ("hello ... albergue in saltillo") does not hide a keyword of
+            // another language; any other keyword of its own does.
+            let own = hits.contains { !$0.fuzzy && $0.language == language && !Self.isGreeting($0.target) }
             hits.removeAll { hit in
                 guard let l = hit.language, l != language else { return false }
                 return own || hit.fuzzy
             }
+        }
+        // Off-topic words ("i love you baby", "quien gano el partido"): typos, greetings and a child named in
+        // passing are not requests.
+        if hits.contains(where: { $0.target == .offTopic }) {
+            hits.removeAll { $0.fuzzy || Self.isGreeting($0.target) || $0.target == .intent(.rights, topic: "children") }
         }
         let exactIntent = hits.contains { if case .intent = $0.target { return !$0.fuzzy } else { return false } }
         if exactIntent { hits.removeAll { if case .intent = $0.target { return $0.fuzzy } else { return false } } }
@@ -247,7 +254,9 @@ public final class Gateway: Sendable {
             switch hit.target {
             case .intent(let intent, let topic):
                 if let existing = intents[intent] {
-                    if let topic, existing.map({ Self.topicRank(topic) < Self.topicRank($0) }) ?? true { intents[intent] = topic }
+                    if intent == .emergency {
+                        if topic == nil { intents[intent] = .some(nil) }  // danger now outweighs a past one
+                    } else if let topic, existing.map({ Self.topicRank(topic) < Self.topicRank($0) }) ?? true { intents[intent] = topic }
                 } else { intents[intent] = topic }
             case .place(let slug): if place == nil { place = slug }
             case .route(let slug): if route == nil { route = slug }
@@ -257,7 +266,14 @@ public final class Gateway: Sendable {
                 if languageName == nil || hit.span > languageSpan { languageName = code; languageSpan = hit.span }
             case .more: more = true
             case .back: back = true
+            case .offTopic: break
             }
+        }
+        // Robbed or beaten, and asking for something (a complaint, papers, a shelter): that request is the answer.
+        // Someone hurt, or only the place or the train named, and it stays an emergency.
+        if case .some(.some("past")) = intents[.emergency] {
+            let asks: [Intent] = [.rights, .legal, .shelter, .beta, .subscribe, .stop, .start, .language]
+            intents[.emergency] = asks.contains { intents[$0] != nil } ? nil : .some(nil)
         }
         var command = Command(intent: .unknown, place: place, route: route)
         // Locked up by migration ("encerrado en migracion"): the rights of a detained person, not a rescue.
@@ -273,6 +289,8 @@ public final class Gateway: Sendable {
         // Detention and complaints name what the message is about; shelter or doctor words around them are
         // details ("in the migration station they don't let me call my family"). Asylum is often background
         // ("I already applied at COMAR but have nowhere to sleep").
+        // Children named beside a question about risks are a detail of it ("is it safe to cross, we have a baby").
+        if case .some(.some("children")) = intents[.rights], intents[.dangers] != nil { intents[.rights] = nil }
         let strongTopic = intents[.rights].flatMap { $0 }.map { ["detention", "complaint"].contains($0) } ?? false
         let order = strongTopic ? Self.precedence.filter { $0 != .rights }.flatMap { $0 == .subscribe ? [.subscribe, .rights] : [$0] }
                                 : Self.precedence
@@ -296,6 +314,10 @@ public final class Gateway: Sendable {
             command.intent = .menu; command.choice = 0
         }
         return command
+    }
+
+    static func isGreeting(_ target: Target) -> Bool {
+        target == .intent(.menu, topic: nil) || target == .intent(.thanks, topic: nil)
     }
 
     /// The closest keyword id for "did you mean", allowing one edit more than understanding does.

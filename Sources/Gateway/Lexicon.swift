@@ -5,6 +5,9 @@ import Content
 public enum Target: Hashable, Sendable {
     case intent(Intent, topic: String?)
     case more, back
+    /// Words that show a message is not for Faro ("te quiero", "happy birthday", "el partido"): with them, only a
+    /// clear request still counts.
+    case offTopic
     case place(String), route(String), languageName(String)
 
     /// Parses a keyword id of the content (`rights.asylum`, `more`, …).
@@ -12,6 +15,7 @@ public enum Target: Hashable, Sendable {
         switch id {
         case "more": self = .more
         case "back": self = .back
+        case "offtopic": self = .offTopic
         default:
             let parts = id.split(separator: ".", maxSplits: 1).map(String.init)
             guard let intent = Intent(rawValue: parts[0]), intent != .unknown else { return nil }
@@ -201,6 +205,7 @@ private struct LexiconBuilder {
         case .intent(let intent, let topic): return topic.map { "\(intent.rawValue).\($0)" } ?? intent.rawValue
         case .more: return "more"
         case .back: return "back"
+        case .offTopic: return "offtopic"
         case .place(let slug): return "place \(slug)"
         case .route(let slug): return "route \(slug)"
         case .languageName(let code): return "language \(code)"
