@@ -5,20 +5,39 @@ import Content
 public final class Gateway: Sendable {
     let lexicon: Lexicon
     let model: LanguageModel
+    /// The words of Faro's own texts (replies, dangers, routes), by the languages they are written in (bit per
+    /// language): real words of that language, never typos or keywords of another.
+    let vocabulary: [String: UInt64]
     public let issues: [ContentIssue]
 
     public init(catalog: Catalog) {
         (lexicon, issues) = Lexicon.build(catalog)
         model = LanguageModel(catalog: catalog, languages: lexicon.languages)
+        vocabulary = Self.vocabulary(catalog, languages: lexicon.languages)
     }
 
-    /// Among rights topics named together, the one that says what the person wants to do wins.
+    static func vocabulary(_ catalog: Catalog, languages: [String]) -> [String: UInt64] {
+        var words: [String: UInt64] = [:]
+        for (index, code) in languages.enumerated() {
+            var texts = catalog.replies.values.flatMap { $0.pages[code] ?? [] }
+            texts += catalog.places.values.flatMap { $0.dangers[code] ?? [] }
+            texts += catalog.routes.values.flatMap { $0.text[code] ?? [] }
+            for text in texts {
+                for word in Normalizer.words(Normalizer.normalize(text)) { words[String(word), default: 0] |= 1 << UInt64(index) }
+            }
+        }
+        return words
+    }
+
+    /// Among rights topics named together, the one that says what the person wants to do wins; a minor held by
+    /// migration gets the children's rights (minors may not be held in a migration station).
     static func topicRank(_ topic: String) -> Int {
-        ["complaint", "asylum", "detention", "health", "children", "work"].firstIndex(of: topic) ?? 9
+        ["complaint", "asylum", "children", "detention", "health", "work"].firstIndex(of: topic) ?? 9
     }
 
     /// Which intent wins when a message names several (a service asked for beats a general word).
-    static let precedence: [Intent] = [.emergency, .stop, .start, .language, .subscribe, .shelter, .medical, .beta,
+    /// Grupos Beta named are what the message is about ("are the beta migra?", "do they give water?").
+    static let precedence: [Intent] = [.emergency, .stop, .start, .language, .subscribe, .beta, .shelter, .medical,
                                        .rights, .legal, .dangers, .route, .thanks, .menu]
 
     struct Hit {
@@ -105,6 +124,14 @@ public final class Gateway: Sendable {
             if !scores.isEmpty {
                 let candidates = votes.indices.filter { votes[$0] == top }
                 language = candidates.max { scores[$0] < scores[$1] }
+            }
+        }
+        // A one-word keyword of another language that is also a word of the message's own ("son" in "cuantos
+        // km son hasta torreon") is that word.
+        if let language {
+            hits.removeAll { hit in
+                guard let l = hit.language, l != language, !hit.fuzzy, hit.span == 1 else { return false }
+                return (vocabulary[String(expandedWords[hit.position])] ?? 0) & (1 << UInt64(language)) != 0
             }
         }
         var command = decide(hits, language: language)
@@ -233,8 +260,11 @@ public final class Gateway: Sendable {
         var hits = all
         if let language {
             // A greeting in the message's language ("hello ... albergue in saltillo") does not hide a keyword of
-            // another language; any other keyword of its own does.
-            let own = hits.contains { !$0.fuzzy && $0.language == language && !Self.isGreeting($0.target) }
+            // another language; any other request of its own does.
+            let own = hits.contains { hit in
+                guard case .intent = hit.target, !hit.fuzzy, hit.language == language else { return false }
+                return !Self.isGreeting(hit.target)
+            }
             hits.removeAll { hit in
                 guard let l = hit.language, l != language else { return false }
                 return own || hit.fuzzy
@@ -249,7 +279,7 @@ public final class Gateway: Sendable {
         if exactIntent { hits.removeAll { if case .intent = $0.target { return $0.fuzzy } else { return false } } }
         var intents = IntentSet()
         var place: String?, route: String?, languageName: String?, languageSpan = 0
-        var more = false, back = false
+        var more = false, back = false, cost = false
         for hit in hits.sorted(by: { $0.position < $1.position }) {
             switch hit.target {
             case .intent(let intent, let topic):
@@ -267,13 +297,18 @@ public final class Gateway: Sendable {
             case .more: more = true
             case .back: back = true
             case .offTopic: break
+            case .cost: cost = true
             }
         }
         // Robbed or beaten, and asking for something (a complaint, papers, a shelter): that request is the answer.
-        // Someone hurt, or only the place or the train named, and it stays an emergency.
-        if case .some(.some("past")) = intents[.emergency] {
-            let asks: [Intent] = [.rights, .legal, .shelter, .beta, .subscribe, .stop, .start, .language]
-            intents[.emergency] = asks.contains { intents[$0] != nil } ? nil : .some(nil)
+        // Someone hurt, or only the place or the train named, and it stays an emergency. "Urgent" beside any
+        // request ("un medecin urgent") stresses that request.
+        if case .some(.some(let weak)) = intents[.emergency] {
+            let asks: [Intent] = weak == "urgent" ? Self.precedence.filter { $0 != .emergency && !Self.isGreeting(.intent($0, topic: nil)) }
+                : [.rights, .legal, .shelter, .beta, .subscribe, .stop, .start, .language]
+            // A child named is not a request ("urgent, ma fille a perdu connaissance").
+            let asked = asks.contains { intents[$0] != nil && !($0 == .rights && intents[.rights] == .some("children")) }
+            intents[.emergency] = asked ? nil : .some(nil)
         }
         var command = Command(intent: .unknown, place: place, route: route)
         // Locked up by migration ("encerrado en migracion"): the rights of a detained person, not a rescue.
@@ -282,8 +317,9 @@ public final class Gateway: Sendable {
         if let topic = intents[.rights], topic == nil || topic == "health", intents[.medical] != nil {
             intents[.rights] = "health"; intents[.medical] = nil
         }
-        // "the hospital refused me, is that legal?": a question about the right to care.
-        if intents[.medical] != nil, intents[.legal] != nil, intents[.rights] == nil {
+        // "the hospital refused me, is that legal?", "the clinic charged me 500 pesos": the right to care.
+        let childNamed = intents[.rights] == .some("children")
+        if intents[.medical] != nil, intents[.rights] == nil || childNamed, intents[.legal] != nil || cost {
             intents[.rights] = "health"; intents[.medical] = nil; intents[.legal] = nil
         }
         // Detention and complaints name what the message is about; shelter or doctor words around them are
@@ -292,7 +328,7 @@ public final class Gateway: Sendable {
         // Children named beside a question about risks are a detail of it ("is it safe to cross, we have a baby").
         if case .some(.some("children")) = intents[.rights], intents[.dangers] != nil { intents[.rights] = nil }
         let strongTopic = intents[.rights].flatMap { $0 }.map { ["detention", "complaint"].contains($0) } ?? false
-        let order = strongTopic ? Self.precedence.filter { $0 != .rights }.flatMap { $0 == .subscribe ? [.subscribe, .rights] : [$0] }
+        let order = strongTopic ? Self.precedence.filter { $0 != .rights }.flatMap { $0 == .beta ? [.beta, .rights] : [$0] }
                                 : Self.precedence
         if let intent = order.first(where: { intents[$0] != nil }) {
             command.intent = intent

@@ -8,6 +8,8 @@ public enum Target: Hashable, Sendable {
     /// Words that show a message is not for Faro ("te quiero", "happy birthday", "el partido"): with them, only a
     /// clear request still counts.
     case offTopic
+    /// Money words ("me cobraron", "is it free"): beside a doctor or hospital they ask about the right to care.
+    case cost
     case place(String), route(String), languageName(String)
 
     /// Parses a keyword id of the content (`rights.asylum`, `more`, …).
@@ -16,6 +18,7 @@ public enum Target: Hashable, Sendable {
         case "more": self = .more
         case "back": self = .back
         case "offtopic": self = .offTopic
+        case "cost": self = .cost
         default:
             let parts = id.split(separator: ".", maxSplits: 1).map(String.init)
             guard let intent = Intent(rawValue: parts[0]), intent != .unknown else { return nil }
@@ -206,6 +209,7 @@ private struct LexiconBuilder {
         case .more: return "more"
         case .back: return "back"
         case .offTopic: return "offtopic"
+        case .cost: return "cost"
         case .place(let slug): return "place \(slug)"
         case .route(let slug): return "route \(slug)"
         case .languageName(let code): return "language \(code)"

@@ -133,7 +133,7 @@ public final class Store: Sendable {
         writer.close()
         reader.close()
         let (batches, rows) = writer.statistics()
-        if batches > 0 { log.log(.info, "store closed", ["rows_group_committed": "\(rows)", "commits": "\(batches)"]) }
+        if batches > 0 { log.log(.debug, "store closed", ["rows_group_committed": "\(rows)", "commits": "\(batches)"]) }
     }
 
     /// The pseudonym this store writes for `phone`.
