@@ -233,6 +233,8 @@ public final class Gateway: Sendable {
             }
             let word = words[i]
             guard word.utf8.count >= 4, !infos[i].filler, !word.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { continue }
+            // A word of Faro's own texts is a real word, not a typo ("queda" is not "queja").
+            guard vocabulary[String(word)] == nil else { continue }
             if addFuzzy(word, at: i, &hits) { covered[i] = true }
         }
     }
@@ -284,8 +286,8 @@ public final class Gateway: Sendable {
             switch hit.target {
             case .intent(let intent, let topic):
                 if let existing = intents[intent] {
-                    if intent == .emergency {
-                        if topic == nil { intents[intent] = .some(nil) }  // danger now outweighs a past one
+                    if intent != .rights {
+                        if topic == nil { intents[intent] = .some(nil) }  // a plain keyword outweighs a weak one
                     } else if let topic, existing.map({ Self.topicRank(topic) < Self.topicRank($0) }) ?? true { intents[intent] = topic }
                 } else { intents[intent] = topic }
             case .place(let slug): if place == nil { place = slug }
@@ -300,15 +302,16 @@ public final class Gateway: Sendable {
             case .cost: cost = true
             }
         }
-        // Robbed or beaten, and asking for something (a complaint, papers, a shelter): that request is the answer.
-        // Someone hurt, or only the place or the train named, and it stays an emergency. "Urgent" beside any
-        // request ("un medecin urgent") stresses that request.
-        if case .some(.some(let weak)) = intents[.emergency] {
-            let asks: [Intent] = weak == "urgent" ? Self.precedence.filter { $0 != .emergency && !Self.isGreeting(.intent($0, topic: nil)) }
+        // Weak words ("urgent", a "stop" inside a question) count only when nothing else is asked. Robbed or
+        // beaten in the past: a request beside it (a complaint, papers, a shelter) is what the person wants, but
+        // someone hurt, or only the place or the train named, and it stays an emergency. A child named is not a
+        // request ("urgent, ma fille a perdu connaissance").
+        for intent in Self.precedence {
+            guard case .some(.some(let strength)) = intents[intent], strength == "weak" || strength == "past" else { continue }
+            let asks = strength == "weak" ? Self.precedence.filter { $0 != intent && !Self.isGreeting(.intent($0, topic: nil)) }
                 : [.rights, .legal, .shelter, .beta, .subscribe, .stop, .start, .language]
-            // A child named is not a request ("urgent, ma fille a perdu connaissance").
             let asked = asks.contains { intents[$0] != nil && !($0 == .rights && intents[.rights] == .some("children")) }
-            intents[.emergency] = asked ? nil : .some(nil)
+            intents[intent] = asked ? nil : .some(nil)
         }
         var command = Command(intent: .unknown, place: place, route: route)
         // Locked up by migration ("encerrado en migracion"): the rights of a detained person, not a rescue.
