@@ -51,7 +51,9 @@ public final class FaroService: Sendable {
         let latency = Int((DispatchTime.now().uptimeNanoseconds - started) / 1_000)
         let exchange = Exchange(decision, from: from, text: text, channel: channel, session: session, at: at,
                                 contentVersion: engine.catalog.version, latencyMicros: latency)
-        try await store.record(exchange, saving: SubscriberRecord(decision.state))
+        // The effects above already wrote any subscription change; otherwise the stored routes are as they were.
+        let routesChanged = decision.state.routes != state.routes || decision.state.optedOut != state.optedOut
+        try await store.record(exchange, saving: SubscriberRecord(decision.state), routesChanged: routesChanged)
         recent.withLock { cache in
             if cache.count >= Self.recentLimit { cache.removeAll(keepingCapacity: true) }
             cache[from] = decision.state

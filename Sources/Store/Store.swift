@@ -145,12 +145,14 @@ public final class Store: Sendable {
 
     /// Logs one exchange — and, when given, the subscriber state it left, in the same transaction — returning
     /// once it is committed. Calls from many tasks are group-committed; acknowledge a reply only after this
-    /// returns. Cancelling the calling task does not withdraw the row.
-    public func record(_ exchange: Exchange, saving subscriber: SubscriberRecord? = nil) async throws {
+    /// returns. Cancelling the calling task does not withdraw the row. `routesChanged: false` promises that the
+    /// stored route subscriptions already equal the record's (they are then not read back).
+    public func record(_ exchange: Exchange, saving subscriber: SubscriberRecord? = nil,
+                       routesChanged: Bool = true) async throws {
         let sender = pseudonymizer.pseudonym(for: exchange.from)
         let subscriberWrite = subscriber.map {
-            SubscriberWrite(
-                pseudonym: sender, phone: Pseudonymizer.normalize(exchange.from), record: $0, at: exchange.at)
+            SubscriberWrite(pseudonym: sender, phone: Pseudonymizer.normalize(exchange.from), record: $0,
+                            at: exchange.at, routesChanged: routesChanged)
         }
         try await writer.commit(PendingWrite(exchange: exchange, sender: sender, subscriber: subscriberWrite))
     }

@@ -17,6 +17,9 @@ struct SubscriberWrite: Sendable {
     let phone: String
     let record: SubscriberRecord
     let at: Date
+    /// False when the caller knows the stored routes already equal `record.routes` (most messages): the route
+    /// rows are then left alone instead of being read back.
+    var routesChanged = true
 }
 
 /// One row (and optionally the subscriber state it left) waiting for a commit.

@@ -55,6 +55,7 @@ enum Writes {
         upsert.bind(4, write.record.optedOut)
         upsert.bind(5, unixMillis(write.at))
         try upsert.run("save subscriber")
+        guard write.routesChanged else { return }
 
         let wanted = write.record.optedOut ? [] : Set(write.record.routes)
         let current = try connection.statement(routesOfSubscriber)
@@ -88,11 +89,12 @@ enum Writes {
             try insert(write.exchange, sender: write.sender, with: statement)
             return
         }
-        try connection.execute("SAVEPOINT faro_row", "savepoint")
+        // Prepared once per connection: `execute` would compile these two on every row.
+        try connection.statement("SAVEPOINT faro_row").run("savepoint")
         do {
             try insert(write.exchange, sender: write.sender, with: statement)
             try save(subscriber, on: connection)
-            try connection.execute("RELEASE faro_row", "release savepoint")
+            try connection.statement("RELEASE faro_row").run("release savepoint")
         } catch {
             if connection.inTransaction {
                 try? connection.execute("ROLLBACK TO faro_row", "rollback to savepoint")
