@@ -1,0 +1,37 @@
+import Testing
+
+/// How words are weighed against each other (messages/README.md: `.weak`, `emergency.past`, `cost`, `offtopic`,
+/// and the rules in `Gateway.decide`), on the shipped content.
+@Suite struct WeighingTests {
+    @Test(arguments: [
+        // A weak word counts only alone.
+        ("can I travel to tijuana with my comar paper or will they stop me?", "rights", "asylum"),
+        ("STOP", "stop", ""), ("stop svp", "stop", ""),
+        ("un medico urgente", "medical", ""), ("urgente!!", "emergency", ""),
+        ("who can help me with papers", "legal", ""), ("help me", "emergency", ""),
+        // Something that happened yields to a request beside it, not to a wound or a place.
+        ("me robaron", "emergency", ""), ("me robaron, donde hay albergue", "shelter", ""),
+        ("nos asaltaron y mi esposa esta herida", "emergency", ""),
+        ("cops in juarez stole my phone", "rights", "complaint"),
+        // Money beside a doctor: the right to care; money alone, or a free doctor asked for, is not.
+        ("la clinica me cobro 500 pesos", "rights", "health"),
+        ("The hospital wants money. Is it not free for migrants?", "rights", "health"),
+        ("donde hay medico gratis", "medical", ""),
+        // Off-topic words silence greetings, typos and babies.
+        ("te quiero bebe", "unknown", ""), ("i love you baby", "unknown", ""), ("quien gano el partido", "unknown", ""),
+        ("feliz cumpleaños, donde hay albergue en tijuana", "shelter", ""),
+        // Rumours are dangers; a child beside a risk question is a detail; a minor held by migration is children.
+        ("dicen q en orizaba asaltan a los del tren es cierto", "dangers", ""),
+        ("Is it safe to cross the river at Piedras Negras? We are 4 adults and a baby.", "dangers", ""),
+        ("que pasa si migracion agarra a un menor que va solo", "rights", "children"),
+        // Grupos Beta named win; our own words are never typos or another language's keywords.
+        ("los beta son de migracion? me pueden entregar?", "beta", ""),
+        ("hacia donde queda Saltillo?", "route", ""),
+        ("cuantos km son hasta torreon", "route", ""),
+    ])
+    func weighs(text: String, intent: String, topic: String) {
+        let command = Fixtures.engine.first(text).command
+        #expect(command.intent.rawValue == intent, "\(text)")
+        #expect((command.topic ?? "") == topic, "\(text)")
+    }
+}
