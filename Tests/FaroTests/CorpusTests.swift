@@ -62,7 +62,7 @@ import Testing
         #expect(Double(right) >= 0.97 * Double(Self.rows.count))
     }
 
-    @Test(arguments: [("holdout", 0.90), ("blind", 0.75), ("blind2", 0.80), ("blind3", 0.80)])
+    @Test(arguments: [("holdout", 0.95), ("blind", 0.88), ("blind2", 0.95), ("blind3", 0.95)])
     func independentCorpusAccuracy(name: String, minimum: Double) {
         let corpus = ["holdout": Self.holdout, "blind": Self.blind, "blind2": Self.blind2, "blind3": Self.blind3][name] ?? []
         #expect(corpus.count >= 300)
