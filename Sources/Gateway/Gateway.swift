@@ -30,9 +30,10 @@ public final class Gateway: Sendable {
     }
 
     /// Among rights topics named together, the one that says what the person wants to do wins; a minor held by
-    /// migration gets the children's rights (minors may not be held in a migration station).
+    /// migration gets the children's rights (minors may not be held in a migration station); work beside asylum
+    /// asks about working while the claim is pending.
     static func topicRank(_ topic: String) -> Int {
-        ["complaint", "asylum", "children", "detention", "health", "work"].firstIndex(of: topic) ?? 9
+        ["complaint", "work", "asylum", "children", "detention", "health"].firstIndex(of: topic) ?? 9
     }
 
     /// Which intent wins when a message names several (a service asked for beats a general word).
@@ -287,7 +288,9 @@ public final class Gateway: Sendable {
             case .intent(let intent, let topic):
                 if let existing = intents[intent] {
                     if intent != .rights {
-                        if topic == nil { intents[intent] = .some(nil) }  // a plain keyword outweighs a weak one
+                        // strong outweighs plain, which outweighs weak or past
+                        let weight = { (t: String?) in t == "strong" ? 2 : t == nil ? 1 : 0 }
+                        if weight(topic) > weight(existing) { intents[intent] = .some(topic) }
                     } else if let topic, existing.map({ Self.topicRank(topic) < Self.topicRank($0) }) ?? true { intents[intent] = topic }
                 } else { intents[intent] = topic }
             case .place(let slug): if place == nil { place = slug }
@@ -306,8 +309,13 @@ public final class Gateway: Sendable {
         // beaten in the past: a request beside it (a complaint, papers, a shelter) is what the person wants, but
         // someone hurt, or only the place or the train named, and it stays an emergency. A child named is not a
         // request ("urgent, ma fille a perdu connaissance").
+        // Strong words say what the whole message is ("este numero que servicios dan", "ya llegue bien"): they win
+        // over anything but an emergency.
+        var strong: Intent?
         for intent in Self.precedence {
-            guard case .some(.some(let strength)) = intents[intent], strength == "weak" || strength == "past" else { continue }
+            guard case .some(.some(let strength)) = intents[intent] else { continue }
+            if strength == "strong" { strong = strong ?? intent; intents[intent] = .some(nil); continue }
+            guard strength == "weak" || strength == "past" else { continue }
             let asks = strength == "weak" ? Self.precedence.filter { $0 != intent && !Self.isGreeting(.intent($0, topic: nil)) }
                 : [.rights, .legal, .shelter, .beta, .subscribe, .stop, .start, .language]
             let asked = asks.contains { intents[$0] != nil && !($0 == .rights && intents[.rights] == .some("children")) }
@@ -325,11 +333,12 @@ public final class Gateway: Sendable {
         if intents[.medical] != nil, intents[.rights] == nil || childNamed, intents[.legal] != nil || cost {
             intents[.rights] = "health"; intents[.medical] = nil; intents[.legal] = nil
         }
+        // Children named beside a question about risks are a detail of it ("is it safe to cross, we have a baby").
+        if intents[.dangers] != nil, intents[.rights] == .some("children") { intents[.rights] = nil }
+        if let strong, intents[.emergency] == nil { intents = IntentSet(); intents[strong] = .some(nil) }
         // Detention and complaints name what the message is about; shelter or doctor words around them are
         // details ("in the migration station they don't let me call my family"). Asylum is often background
         // ("I already applied at COMAR but have nowhere to sleep").
-        // Children named beside a question about risks are a detail of it ("is it safe to cross, we have a baby").
-        if case .some(.some("children")) = intents[.rights], intents[.dangers] != nil { intents[.rights] = nil }
         let strongTopic = intents[.rights].flatMap { $0 }.map { ["detention", "complaint"].contains($0) } ?? false
         let order = strongTopic ? Self.precedence.filter { $0 != .rights }.flatMap { $0 == .beta ? [.beta, .rights] : [$0] }
                                 : Self.precedence
@@ -338,7 +347,7 @@ public final class Gateway: Sendable {
             command.topic = intents[intent] ?? nil
             if intent == .language { command.topic = languageName ?? command.topic }
             // A greeting or thanks around a place name still asks about that place.
-            if intent == .menu || intent == .thanks, place != nil || route != nil {
+            if intent == .menu || intent == .thanks, place != nil || route != nil, strong == nil {
                 command.intent = place != nil ? .dangers : .route; command.implied = true
             }
         } else if let languageName {

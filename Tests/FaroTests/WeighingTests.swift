@@ -28,6 +28,11 @@ import Testing
         ("los beta son de migracion? me pueden entregar?", "beta", ""),
         ("hacia donde queda Saltillo?", "route", ""),
         ("cuantos km son hasta torreon", "route", ""),
+        // Strong words say what the whole message is; work beside asylum asks about working meanwhile.
+        ("Que onda, me pasaron este numero en el albergue de Arriaga, que servicios dan?", "menu", ""),
+        ("Gracias hermano, ya llegue bien a Monterrey", "thanks", ""),
+        ("ya llegue bien a Monterrey, nos tienen encerrados", "emergency", ""),
+        ("can i work legally while i wait for asylum decision", "rights", "work"),
     ])
     func weighs(text: String, intent: String, topic: String) {
         let command = Fixtures.engine.first(text).command
