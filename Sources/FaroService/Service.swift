@@ -47,33 +47,28 @@ public final class FaroService: Sendable {
         let engine = self.engine
         let state = try recent.withLock({ $0[from] }) ?? store.subscriber(from).map { StateCoding.decode($0.state) } ?? SubscriberState()
         let decision = engine.handle(text: text, state: state, now: at.timeIntervalSince1970)
-        try perform(decision.effects, from: from, at: at)
         let latency = Int((DispatchTime.now().uptimeNanoseconds - started) / 1_000)
         let exchange = Exchange(decision, from: from, text: text, channel: channel, session: session, at: at,
                                 contentVersion: engine.catalog.version, latencyMicros: latency)
-        // The effects above already wrote any subscription change; otherwise the stored routes are as they were.
+        // The effects go in the exchange's own commit, never as a write of their own on this thread (a blocked
+        // thread here is one of the few that answer everyone): subscriptions follow the new state's routes, an
+        // emergency opens an escalation.
         let routesChanged = decision.state.routes != state.routes || decision.state.optedOut != state.optedOut
-        try await store.record(exchange, saving: SubscriberRecord(decision.state), routesChanged: routesChanged)
+            || decision.effects.contains { if case .subscribe = $0 { true } else { false } }
+        let escalation = decision.effects.lazy.compactMap { effect -> EscalationRecord? in
+            guard case .escalate(let place, let language) = effect else { return nil }
+            return EscalationRecord(intent: "emergency", place: place, language: language)
+        }.first
+        try await store.record(exchange, saving: SubscriberRecord(decision.state), routesChanged: routesChanged,
+                               escalation: escalation)
+        if let escalation {
+            logger.warning("emergency escalated", metadata: ["place": "\(escalation.place ?? "-")", "language": "\(escalation.language)"])
+        }
         recent.withLock { cache in
             if cache.count >= Self.recentLimit { cache.removeAll(keepingCapacity: true) }
             cache[from] = decision.state
         }
         return Outcome(decision: decision, latencyMicros: latency)
-    }
-
-    /// The conversation's effects, done: escalations for staff, route subscriptions.
-    func perform(_ effects: [Effect], from: String, at: Date) throws {
-        for effect in effects {
-            switch effect {
-            case .escalate(let place, let language):
-                try store.escalate(phone: from, intent: "emergency", place: place, language: language, at: at)
-                logger.warning("emergency escalated", metadata: ["place": "\(place ?? "-")", "language": "\(language)"])
-            case .subscribe(let route):
-                try store.subscribe(route: route, phone: from, at: at)
-            case .unsubscribeAll:
-                try store.unsubscribeAll(phone: from)
-            }
-        }
     }
 }
 

@@ -316,7 +316,9 @@ public final class Gateway: Sendable {
             guard case .some(.some(let strength)) = intents[intent] else { continue }
             if strength == "strong" { strong = strong ?? intent; intents[intent] = .some(nil); continue }
             guard strength == "weak" || strength == "past" else { continue }
-            let asks = strength == "weak" ? Self.precedence.filter { $0 != intent && !Self.isGreeting(.intent($0, topic: nil)) }
+            // A weak emergency word ("pls help") beside a danger word is still an emergency: safety first.
+            let asks = strength == "weak" ? Self.precedence.filter { $0 != intent && !Self.isGreeting(.intent($0, topic: nil))
+                && !(intent == .emergency && $0 == .dangers) }
                 : [.rights, .legal, .shelter, .beta, .subscribe, .stop, .start, .language]
             let asked = asks.contains { intents[$0] != nil && !($0 == .rights && intents[.rights] == .some("children")) }
             intents[intent] = asked ? nil : .some(nil)

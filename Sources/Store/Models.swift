@@ -103,6 +103,19 @@ public struct LoggedExchange: Sendable, Equatable {
 ///
 /// Saving a record saves all of it: `routes` becomes exactly the set of route subscriptions, and an opted-out
 /// record has none (its phone numbers are deleted).
+/// A case to open for staff (an emergency): no text, no number — the exchange's pseudonym is kept.
+public struct EscalationRecord: Sendable, Equatable {
+    public var intent: String
+    public var place: String?
+    public var language: String
+
+    public init(intent: String, place: String?, language: String) {
+        self.intent = intent
+        self.place = place
+        self.language = language
+    }
+}
+
 public struct SubscriberRecord: Sendable, Equatable {
     /// Remembered reply language, if any.
     public var language: String?

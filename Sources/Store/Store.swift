@@ -147,14 +147,16 @@ public final class Store: Sendable {
     /// once it is committed. Calls from many tasks are group-committed; acknowledge a reply only after this
     /// returns. Cancelling the calling task does not withdraw the row. `routesChanged: false` promises that the
     /// stored route subscriptions already equal the record's (they are then not read back).
+    /// An `escalation` for staff is opened in the same transaction.
     public func record(_ exchange: Exchange, saving subscriber: SubscriberRecord? = nil,
-                       routesChanged: Bool = true) async throws {
+                       routesChanged: Bool = true, escalation: EscalationRecord? = nil) async throws {
         let sender = pseudonymizer.pseudonym(for: exchange.from)
         let subscriberWrite = subscriber.map {
             SubscriberWrite(pseudonym: sender, phone: Pseudonymizer.normalize(exchange.from), record: $0,
                             at: exchange.at, routesChanged: routesChanged)
         }
-        try await writer.commit(PendingWrite(exchange: exchange, sender: sender, subscriber: subscriberWrite))
+        try await writer.commit(PendingWrite(exchange: exchange, sender: sender, subscriber: subscriberWrite,
+                                             escalation: escalation))
     }
 
     /// Logs `exchanges` in one transaction: all or none.
@@ -407,15 +409,8 @@ public final class Store: Sendable {
     {
         let pseudonym = pseudonymizer.pseudonym(for: phone)
         return try writer.write("escalate") { connection in
-            let statement = try connection.statement("""
-                INSERT INTO escalations (at, pseudonym, intent, place, language) VALUES (?1, ?2, ?3, ?4, ?5)
-                """)
-            statement.bind(1, unixMillis(at))
-            statement.bind(2, pseudonym)
-            statement.bind(3, intent)
-            statement.bind(4, place)
-            statement.bind(5, language)
-            try statement.run("escalate")
+            try Writes.escalate(EscalationRecord(intent: intent, place: place, language: language), pseudonym: pseudonym,
+                                at: at, on: connection)
             return connection.lastInsertRowID
         }
     }

@@ -27,6 +27,7 @@ struct PendingWrite: Sendable {
     let exchange: Exchange
     let sender: String
     let subscriber: SubscriberWrite?
+    var escalation: EscalationRecord? = nil
 }
 
 final class Writer: @unchecked Sendable {

@@ -81,11 +81,23 @@ enum Writes {
         try statement.run("subscribe route")
     }
 
+    static let insertEscalation = "INSERT INTO escalations (at, pseudonym, intent, place, language) VALUES (?1, ?2, ?3, ?4, ?5)"
+
+    static func escalate(_ e: EscalationRecord, pseudonym: String, at: Date, on connection: Connection) throws {
+        let statement = try connection.statement(insertEscalation)
+        statement.bind(1, unixMillis(at))
+        statement.bind(2, pseudonym)
+        statement.bind(3, e.intent)
+        statement.bind(4, e.place)
+        statement.bind(5, e.language)
+        try statement.run("escalate")
+    }
+
     /// Applies one queued write. A row that also saves its subscriber is made atomic with a savepoint, so a
     /// failure leaves neither half.
     /// `insert` is the connection's `insertExchange` statement, fetched once per batch by the caller.
     static func apply(_ write: PendingWrite, insert statement: Statement, on connection: Connection) throws {
-        guard let subscriber = write.subscriber else {
+        guard write.subscriber != nil || write.escalation != nil else {
             try insert(write.exchange, sender: write.sender, with: statement)
             return
         }
@@ -93,7 +105,10 @@ enum Writes {
         try connection.statement("SAVEPOINT faro_row").run("savepoint")
         do {
             try insert(write.exchange, sender: write.sender, with: statement)
-            try save(subscriber, on: connection)
+            if let subscriber = write.subscriber { try save(subscriber, on: connection) }
+            if let escalation = write.escalation {
+                try escalate(escalation, pseudonym: write.sender, at: write.exchange.at, on: connection)
+            }
             try connection.statement("RELEASE faro_row").run("release savepoint")
         } catch {
             if connection.inTransaction {

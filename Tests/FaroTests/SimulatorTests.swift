@@ -212,6 +212,28 @@ final class LogCapture: LogHandler, @unchecked Sendable {
 }
 
 @Suite struct ContentReloadTests {
+    /// The service's effects are written with the exchange that caused them: an emergency opens one escalation
+    /// (pseudonym and place, no text), alerts subscribe the number to a route, STOP removes it.
+    @Test func effectsAreCommittedWithTheirExchange() async throws {
+        let dir = Scratch()
+        let store = try Store.open(path: dir.path("faro.sqlite"), key: simulatorKey)
+        defer { store.close() }
+        let service = FaroService(engine: Fixtures.engine, store: store, logger: Logger(label: "test") { _ in LogCapture() })
+        let phone = "+5215500000077"
+        _ = try await service.handle(from: phone, text: "SOS nos tienen encerrados en reynosa")
+        let open = try store.openEscalations()
+        #expect(open.count == 1)
+        #expect(open.first?.place == "reynosa")
+        #expect(open.first?.pseudonym == store.pseudonym(for: phone))
+        _ = try await service.handle(from: phone, text: "quiero alertas de la ruta del golfo")
+        #expect(try store.subscribers(route: "golfo") == [phone])
+        _ = try await service.handle(from: phone, text: "gracias")
+        #expect(try store.subscribers(route: "golfo") == [phone], "a message that changes no route keeps the subscription")
+        _ = try await service.handle(from: phone, text: "STOP")
+        #expect(try store.subscribers(route: "golfo").isEmpty)
+        #expect(try store.openEscalations().count == 1)
+    }
+
     /// Staff edit the content of a running service: a good edit is served, a broken one is reported and ignored.
     @Test func reloadsGoodEditsAndKeepsServingThroughBrokenOnes() async throws {
         let dir = Scratch()

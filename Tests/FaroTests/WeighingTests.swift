@@ -9,6 +9,9 @@ import Testing
         ("STOP", "stop", ""), ("stop svp", "stop", ""),
         ("un medico urgente", "medical", ""), ("urgente!!", "emergency", ""),
         ("who can help me with papers", "legal", ""), ("help me", "emergency", ""),
+        // ... but never against a danger word: that is an emergency.
+        ("they kidnap us in a house we are 12 pls help", "emergency", ""),
+        ("ayudenme hay peligro aqui", "emergency", ""),
         // Something that happened yields to a request beside it, not to a wound or a place.
         ("me robaron", "emergency", ""), ("me robaron, donde hay albergue", "shelter", ""),
         ("nos asaltaron y mi esposa esta herida", "emergency", ""),
