@@ -1,19 +1,24 @@
 import Content
 import ArgumentParser
 import Conversation
+import FaroService
 import Foundation
 import Gateway
+import Logging
 import Simulation
+import Store
 
 /// `faro bench`: messages/second for understand + decide + render over a generated mix, single core, beside a bare
-/// PCRE2 JIT match of the same texts. Build with `-c release`.
-struct Bench: ParsableCommand {
+/// PCRE2 JIT match of the same texts. `--service` also measures the whole service (state, SQLite commit before each
+/// answer) one message at a time and with 64 at once, as the HTTP gateway runs it. Build with `-c release`.
+struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Measure the pipeline against a bare PCRE2 match.")
     @OptionGroup var options: CommonOptions
     @Option(help: "Messages in the mix.") var messages: Int = 100_000
     @Option(help: "Seed of the generated mix.") var seed: UInt64 = 1
+    @Flag(help: "Also measure the service with its SQLite log (a temporary database).") var service = false
 
-    func run() throws {
+    func run() async throws {
         let engine = try options.engine()
         var generator = TrafficGenerator(seed: seed, subscribers: 1_000)
         let mix = (0..<messages).map { _ in generator.next() }
@@ -40,6 +45,39 @@ struct Bench: ParsableCommand {
         print(String(format: "bare PCRE2 JIT match (%d aliases): %.0f messages/s (%d of %d matched)", baseline.aliases, bareRate, matched, messages))
         print(String(format: "full pipeline (understand + decide + render): %.0f messages/s (%d segments)", fullRate, segments))
         print(String(format: "cost of the pipeline: %.2f× the bare match", bareRate / fullRate))
+        if service { try await measureService(engine: engine, mix: Array(mix.prefix(50_000))) }
+    }
+
+    /// The service (state, effects, the exchange committed before the answer) on a temporary database.
+    func measureService(engine: Engine, mix: [TrafficGenerator.Message]) async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("faro-bench-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try Store.open(path: dir + "/faro.sqlite", key: PseudonymKey(bytes: Array(repeating: 7, count: 32)))
+        defer { store.close() }
+        let service = FaroService(engine: engine, store: store, logger: Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() })
+        for concurrency in [1, 64] {
+            let cpu0 = Self.cpuSeconds(), start = DispatchTime.now().uptimeNanoseconds
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for lane in 0..<concurrency {
+                    group.addTask {
+                        for m in stride(from: lane, to: mix.count, by: concurrency).map({ mix[$0] }) {
+                            _ = try await service.handle(from: m.from, text: m.text)
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, cpu = Self.cpuSeconds() - cpu0
+            print(String(format: "service with SQLite log, %d at a time: %.0f messages/s, %.1f µs of CPU per message",
+                         concurrency, Double(mix.count) / wall, cpu / Double(mix.count) * 1e6))
+        }
+    }
+
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 
     static func measure(_ body: () -> Void) -> Double {
