@@ -305,24 +305,7 @@ public final class Gateway: Sendable {
             case .cost: cost = true
             }
         }
-        // Weak words ("urgent", a "stop" inside a question) count only when nothing else is asked. Robbed or
-        // beaten in the past: a request beside it (a complaint, papers, a shelter) is what the person wants, but
-        // someone hurt, or only the place or the train named, and it stays an emergency. A child named is not a
-        // request ("urgent, ma fille a perdu connaissance").
-        // Strong words say what the whole message is ("este numero que servicios dan", "ya llegue bien"): they win
-        // over anything but an emergency.
-        var strong: Intent?
-        for intent in Self.precedence {
-            guard case .some(.some(let strength)) = intents[intent] else { continue }
-            if strength == "strong" { strong = strong ?? intent; intents[intent] = .some(nil); continue }
-            guard strength == "weak" || strength == "past" else { continue }
-            // A weak emergency word ("pls help") beside a danger word is still an emergency: safety first.
-            let asks = strength == "weak" ? Self.precedence.filter { $0 != intent && !Self.isGreeting(.intent($0, topic: nil))
-                && !(intent == .emergency && $0 == .dangers) }
-                : [.rights, .legal, .shelter, .beta, .subscribe, .stop, .start, .language]
-            let asked = asks.contains { intents[$0] != nil && !($0 == .rights && intents[.rights] == .some("children")) }
-            intents[intent] = asked ? nil : .some(nil)
-        }
+        let strong = Self.weigh(&intents)
         var command = Command(intent: .unknown, place: place, route: route)
         // Locked up by migration ("encerrado en migracion"): the rights of a detained person, not a rescue.
         if case .some(.some("detention")) = intents[.rights] { intents[.emergency] = nil }
@@ -364,6 +347,27 @@ public final class Gateway: Sendable {
             command.intent = .menu; command.choice = 0
         }
         return command
+    }
+
+    /// Resolves the strength of keywords (messages/README.md) and returns the intent named by a strong one.
+    /// Weak words ("urgent", a "stop" inside a question) count only when nothing else is asked — but a weak
+    /// emergency word beside a danger word is still an emergency. Robbed or beaten in the past: a request beside it
+    /// (a complaint, papers, a shelter) is what the person wants; someone hurt, or only the place or the train
+    /// named, and it stays an emergency. A child named is not a request ("urgent, ma fille a perdu connaissance").
+    /// Strong words say what the whole message is ("este numero que servicios dan", "ya llegue bien").
+    static func weigh(_ intents: inout IntentSet) -> Intent? {
+        var strong: Intent?
+        for intent in precedence where intent != .rights {
+            guard case .some(.some(let strength)) = intents[intent] else { continue }
+            if strength == "strong" { strong = strong ?? intent; intents[intent] = .some(nil); continue }
+            let asks = strength == "weak"
+                ? precedence.filter { $0 != intent && !isGreeting(.intent($0, topic: nil)) && !(intent == .emergency && $0 == .dangers) }
+                : [.rights, .legal, .shelter, .beta, .subscribe, .stop, .start, .language]
+            let snapshot = intents
+            let asked = asks.contains { snapshot[$0] != nil && !($0 == .rights && snapshot[.rights] == .some("children")) }
+            intents[intent] = asked ? nil : .some(nil)
+        }
+        return strong
     }
 
     static func isGreeting(_ target: Target) -> Bool {

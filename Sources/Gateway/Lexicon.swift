@@ -22,9 +22,15 @@ public enum Target: Hashable, Sendable {
         default:
             let parts = id.split(separator: ".", maxSplits: 1).map(String.init)
             guard let intent = Intent(rawValue: parts[0]), intent != .unknown else { return nil }
-            self = .intent(intent, topic: parts.count > 1 ? parts[1] : nil)
+            let topic = parts.count > 1 ? parts[1] : nil
+            // Rights take the design's topics; other intents a strength (see `Gateway.decide`).
+            if let topic, !(intent == .rights ? Self.rightsTopics : Self.strengths).contains(topic) { return nil }
+            self = .intent(intent, topic: topic)
         }
     }
+
+    static let rightsTopics: Set<String> = ["asylum", "health", "detention", "children", "work", "complaint"]
+    static let strengths: Set<String> = ["weak", "strong", "past"]
 }
 
 /// Plain values only, so copying one costs no reference counting.

@@ -56,6 +56,16 @@ import Yams
         #expect(issues.contains { $0.origin == Origin(file: "languages/es.yaml", line: 6) && $0.message.contains("does not compile") })
     }
 
+    /// A keyword id staff mistype (a strength on rights, a topic on another intent) is an error with its line.
+    @Test(arguments: ["rights.weak", "menu.asylum", "dangers.tijuana", "helpme"])
+    func unknownKeywordIdIsReported(id: String) {
+        let files = [("languages/es.yaml", "code: es\nname: Español\nkeywords:\n  rights: [derechos]\n  \(id): [algo]\n")]
+        let catalog = CatalogLoader.parse(files: files).catalog!
+        #expect(Gateway(catalog: catalog).issues.contains {
+            $0.severity == .error && $0.origin == Origin(file: "languages/es.yaml", line: 5) && $0.message.contains("unknown keyword id")
+        })
+    }
+
     @Test func collidingKeywordsAreReported() {
         let files = [("languages/es.yaml", "code: es\nname: Español\nkeywords:\n  rights: [ayuda]\n  menu: [ayuda]\n")]
         let catalog = CatalogLoader.parse(files: files).catalog!
