@@ -23,7 +23,7 @@ public enum Target: Hashable, Sendable {
             let parts = id.split(separator: ".", maxSplits: 1).map(String.init)
             guard let intent = Intent(rawValue: parts[0]), intent != .unknown else { return nil }
             let topic = parts.count > 1 ? parts[1] : nil
-            // Rights take the design's topics; other intents a strength (see `Gateway.decide`).
+            // Rights take the design's topics; other intents a strength (see `Gateway.weigh`).
             if let topic, !(intent == .rights ? Self.rightsTopics : Self.strengths).contains(topic) { return nil }
             self = .intent(intent, topic: topic)
         }
