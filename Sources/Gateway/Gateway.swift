@@ -318,6 +318,9 @@ public final class Gateway: Sendable {
         if intents[.medical] != nil, intents[.rights] == nil || childNamed, intents[.legal] != nil || cost {
             intents[.rights] = "health"; intents[.medical] = nil; intents[.legal] = nil
         }
+        // Money taken or asked for by migration officers or police ("un agent de migration m'a pris 2000 pesos"):
+        // extortion, a complaint.
+        if cost, intents[.medical] == nil, intents[.rights] == .some("detention") { intents[.rights] = "complaint" }
         // Children named beside a question about risks are a detail of it ("is it safe to cross, we have a baby").
         if intents[.dangers] != nil, intents[.rights] == .some("children") { intents[.rights] = nil }
         if let strong, intents[.emergency] == nil { intents = IntentSet(); intents[strong] = .some(nil) }

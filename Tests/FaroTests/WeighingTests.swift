@@ -36,6 +36,9 @@ import Testing
         ("Gracias hermano, ya llegue bien a Monterrey", "thanks", ""),
         ("ya llegue bien a Monterrey, nos tienen encerrados", "emergency", ""),
         ("can i work legally while i wait for asylum decision", "rights", "work"),
+        // Money taken by migration officers is extortion; an explicit ask for a bed wins over what happened.
+        ("un agent de migration m'a pris 2000 pesos", "rights", "complaint"),
+        ("Me deportaron de EU y no conozco a nadie. Donde hay un albergue para dormir?", "shelter", ""),
     ])
     func weighs(text: String, intent: String, topic: String) {
         let command = Fixtures.engine.first(text).command
