@@ -282,7 +282,7 @@ public final class Gateway: Sendable {
         if exactIntent { hits.removeAll { if case .intent = $0.target { return $0.fuzzy } else { return false } } }
         var intents = IntentSet()
         var place: String?, route: String?, languageName: String?, languageSpan = 0
-        var more = false, back = false, cost = false
+        var more = false, back = false, cost = false, authority = false
         for hit in hits.sorted(by: { $0.position < $1.position }) {
             switch hit.target {
             case .intent(let intent, let topic):
@@ -303,8 +303,11 @@ public final class Gateway: Sendable {
             case .back: back = true
             case .offTopic: break
             case .cost: cost = true
+            case .authority: authority = true
             }
         }
+        // Police or officials named: what they did (an arrest: detention) says more; else a complaint about them.
+        if authority, (intents[.rights] ?? nil) == nil { intents[.rights] = "complaint" }
         let strong = Self.weigh(&intents)
         var command = Command(intent: .unknown, place: place, route: route)
         // Locked up by migration ("encerrado en migracion"): the rights of a detained person, not a rescue.

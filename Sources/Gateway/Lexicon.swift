@@ -10,6 +10,9 @@ public enum Target: Hashable, Sendable {
     case offTopic
     /// Money words ("me cobraron", "is it free"): beside a doctor or hospital they ask about the right to care.
     case cost
+    /// Police, soldiers, officials: a complaint about them, unless the message says what they did (an arrest:
+    /// detention).
+    case authority
     case place(String), route(String), languageName(String)
 
     /// Parses a keyword id of the content (`rights.asylum`, `more`, …).
@@ -19,6 +22,7 @@ public enum Target: Hashable, Sendable {
         case "back": self = .back
         case "offtopic": self = .offTopic
         case "cost": self = .cost
+        case "authority": self = .authority
         default:
             let parts = id.split(separator: ".", maxSplits: 1).map(String.init)
             guard let intent = Intent(rawValue: parts[0]), intent != .unknown else { return nil }
@@ -216,6 +220,7 @@ private struct LexiconBuilder {
         case .back: return "back"
         case .offTopic: return "offtopic"
         case .cost: return "cost"
+        case .authority: return "authority"
         case .place(let slug): return "place \(slug)"
         case .route(let slug): return "route \(slug)"
         case .languageName(let code): return "language \(code)"

@@ -38,6 +38,9 @@ import Testing
         ("can i work legally while i wait for asylum decision", "rights", "work"),
         // Money taken by migration officers is extortion; an explicit ask for a bed wins over what happened.
         ("un agent de migration m'a pris 2000 pesos", "rights", "complaint"),
+        // Police named: an arrest is detention, anything else a complaint.
+        ("que faire si la police m'arrete stp", "rights", "detention"),
+        ("la policia me quito mis cosas en el camion", "rights", "complaint"),
         ("Me deportaron de EU y no conozco a nadie. Donde hay un albergue para dormir?", "shelter", ""),
     ])
     func weighs(text: String, intent: String, topic: String) {
