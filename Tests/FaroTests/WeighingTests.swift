@@ -12,6 +12,7 @@ import Testing
         // ... but never against a danger word: that is an emergency.
         ("they kidnap us in a house we are 12 pls help", "emergency", ""),
         ("ayudenme hay peligro aqui", "emergency", ""),
+        ("EL RIO SE LLEVO A MI HERMANO EN PIEDRAS NEGRAS AYUDA", "emergency", ""),
         // Something that happened yields to a request beside it, not to a wound or a place.
         ("me robaron", "emergency", ""), ("me robaron, donde hay albergue", "shelter", ""),
         ("nos asaltaron y mi esposa esta herida", "emergency", ""),
