@@ -54,7 +54,6 @@ public final class FaroService: Sendable {
         // thread here is one of the few that answer everyone): subscriptions follow the new state's routes, an
         // emergency opens an escalation.
         let routesChanged = decision.state.routes != state.routes || decision.state.optedOut != state.optedOut
-            || decision.effects.contains { if case .subscribe = $0 { true } else { false } }
         let escalation = decision.effects.lazy.compactMap { effect -> EscalationRecord? in
             guard case .escalate(let place, let language) = effect else { return nil }
             return EscalationRecord(intent: "emergency", place: place, language: language)
