@@ -41,6 +41,8 @@ public final class Gateway: Sendable {
     static let precedence: [Intent] = [.emergency, .stop, .start, .language, .subscribe, .beta, .shelter, .medical,
                                        .rights, .legal, .dangers, .route, .thanks, .menu]
 
+    static let services: [Intent] = [.beta, .shelter, .medical, .legal, .dangers, .route]
+
     struct Hit {
         var target: Target
         var language: Int?
@@ -106,6 +108,13 @@ public final class Gateway: Sendable {
         matchTypos(expandedWords, expandedInfos, &hits, &covered)
         // One-word keywords already voted as words; a phrase or a typo votes for the language it belongs to.
         for hit in hits where hit.votes { if let l = hit.language { votes[l] += 1 } }
+        // A place name is a name: "ciudad" in "clinique ciudad hidalgo" does not make the message Spanish.
+        for hit in hits where !hit.fuzzy {
+            guard case .place = hit.target else { continue }
+            for i in hit.position..<min(hit.position + hit.span, expandedInfos.count) {
+                addVotes(expandedInfos[i].votes, weight: -1, to: &votes)
+            }
+        }
         if let trace {
             trace("expanded: \(expandedWords.joined(separator: " "))")
             for hit in hits {
@@ -135,6 +144,9 @@ public final class Gateway: Sendable {
                 return (vocabulary[String(expandedWords[hit.position])] ?? 0) & (1 << UInt64(language)) != 0
             }
         }
+        if let choice = numberedChoice(expandedWords, hits) {
+            return Command(intent: .menu, language: language.map { lexicon.languages[$0] }, choice: choice)
+        }
         var command = decide(hits, language: language)
         command.language = language.map { lexicon.languages[$0] }
         if language == nil, let top = votes.max(), top > 0 {
@@ -142,6 +154,24 @@ public final class Gateway: Sendable {
         }
         if command.intent == .unknown { command.suggestion = suggest(expandedWords, language: language) }
         return command
+    }
+
+    /// "opcion 4", "el 3", "choix 2 svp": one number of one or two digits, a word that makes it a choice, and
+    /// nothing else but common words.
+    private func numberedChoice(_ words: [Substring], _ hits: [Hit]) -> Int? {
+        guard words.count <= 5 else { return nil }
+        let marked = Set(hits.filter { $0.target == .choice }.map(\.position))
+        guard !marked.isEmpty else { return nil }
+        var number: Int?
+        for (i, word) in words.enumerated() where !marked.contains(i) {
+            if word.utf8.count <= 2, word.allSatisfy(\.isASCIIDigit) {
+                guard number == nil else { return nil }
+                number = Int(word)
+            } else if !lexicon.fillers.contains(String(word)) {
+                return nil
+            }
+        }
+        return number
     }
 
     /// Letters that only one of the shipped languages uses: ñ ¿ ¡ á í ó ú for Spanish; è à ù ê â ô î û ç œ for
@@ -283,9 +313,11 @@ public final class Gateway: Sendable {
         var intents = IntentSet()
         var place: String?, route: String?, languageName: String?, languageSpan = 0
         var more = false, back = false, cost = false, authority = false
+        var counts = [Intent: Int]()
         for hit in hits.sorted(by: { $0.position < $1.position }) {
             switch hit.target {
             case .intent(let intent, let topic):
+                counts[intent, default: 0] += 1
                 if let existing = intents[intent] {
                     if intent != .rights {
                         // strong outweighs plain, which outweighs weak or past
@@ -301,7 +333,7 @@ public final class Gateway: Sendable {
                 if languageName == nil || hit.span > languageSpan { languageName = code; languageSpan = hit.span }
             case .more: more = true
             case .back: back = true
-            case .offTopic: break
+            case .offTopic, .choice: break
             case .cost: cost = true
             case .authority: authority = true
             }
@@ -333,7 +365,14 @@ public final class Gateway: Sendable {
         let strongTopic = intents[.rights].flatMap { $0 }.map { ["detention", "complaint"].contains($0) } ?? false
         let order = strongTopic ? Self.precedence.filter { $0 != .rights }.flatMap { $0 == .beta ? [.beta, .rights] : [$0] }
                                 : Self.precedence
-        if let intent = order.first(where: { intents[$0] != nil }) {
+        if var intent = order.first(where: { intents[$0] != nil }) {
+            // Among places to go (a shelter, a doctor, a lawyer…), the one the message talks about most: "mal aux
+            // dents … manger … dentiste" is a doctor, "tos y fiebre … dormimos afuera" too. Whether a way is safe
+            // stays a question about dangers however much of the way is described.
+            if Self.services.contains(intent), strong == nil {
+                let best = Self.services.filter { intents[$0] != nil && !($0 == .route && intents[.dangers] != nil) }.max { (counts[$0] ?? 0) < (counts[$1] ?? 0) }
+                if let best, (counts[best] ?? 0) > (counts[intent] ?? 0) { intent = best }
+            }
             command.intent = intent
             command.topic = intents[intent] ?? nil
             if intent == .language { command.topic = languageName ?? command.topic }

@@ -13,6 +13,8 @@ public enum Target: Hashable, Sendable {
     /// Police, soldiers, officials: a complaint about them, unless the message says what they did (an arrest:
     /// detention).
     case authority
+    /// Words that say a number is a menu choice ("opcion 4", "le 3", "option 1 please").
+    case choice
     case place(String), route(String), languageName(String)
 
     /// Parses a keyword id of the content (`rights.asylum`, `more`, …).
@@ -23,6 +25,9 @@ public enum Target: Hashable, Sendable {
         case "offtopic": self = .offTopic
         case "cost": self = .cost
         case "authority": self = .authority
+        case "choice": self = .choice
+        // A name one language gives a place ("Mexico" is the capital in French): `place.<slug>`.
+        case _ where id.hasPrefix("place."): self = .place(String(id.dropFirst(6)))
         default:
             let parts = id.split(separator: ".", maxSplits: 1).map(String.init)
             guard let intent = Intent(rawValue: parts[0]), intent != .unknown else { return nil }
@@ -106,6 +111,10 @@ private struct LexiconBuilder {
             for (id, keywords) in pack.keywords.sorted(by: { $0.key < $1.key }) {
                 guard let target = Target(keywordID: id) else {
                     issues.append(ContentIssue(.error, keywords.first?.origin ?? pack.origin, "unknown keyword id '\(id)'"))
+                    continue
+                }
+                if case .place(let slug) = target, catalog.places[slug] == nil {
+                    issues.append(ContentIssue(.error, keywords.first?.origin ?? pack.origin, "unknown place '\(slug)' in keyword id '\(id)'"))
                     continue
                 }
                 for keyword in keywords { add(keyword.text, target, language: li, origin: keyword.origin) }
@@ -210,7 +219,9 @@ private struct LexiconBuilder {
             }
         }
         // A one-word keyword is evidence of its language wherever it appears; a phrase votes when it matches.
-        if let language, !phrase.hasPrefix("re:"), !phrase.contains(" "), !phrase.contains("*") { vote(phrase, language) }
+        // A place's name is not: it says nothing of the message's language.
+        let isName = { if case .place = target { return true } else { return false } }()
+        if let language, !isName, !phrase.hasPrefix("re:"), !phrase.contains(" "), !phrase.contains("*") { vote(phrase, language) }
     }
 
     static func describe(_ target: Target) -> String {
@@ -221,6 +232,7 @@ private struct LexiconBuilder {
         case .offTopic: return "offtopic"
         case .cost: return "cost"
         case .authority: return "authority"
+        case .choice: return "choice"
         case .place(let slug): return "place \(slug)"
         case .route(let slug): return "route \(slug)"
         case .languageName(let code): return "language \(code)"

@@ -66,6 +66,14 @@ import Yams
         })
     }
 
+    @Test func unknownPlaceInKeywordIdIsReported() {
+        let files = [("languages/es.yaml", "code: es\nname: Español\nkeywords:\n  rights: [derechos]\n  place.atlantis: [atlantida]\n")]
+        let catalog = CatalogLoader.parse(files: files).catalog!
+        #expect(Gateway(catalog: catalog).issues.contains {
+            $0.severity == .error && $0.origin.line == 5 && $0.message.contains("unknown place 'atlantis'")
+        })
+    }
+
     @Test func collidingKeywordsAreReported() {
         let files = [("languages/es.yaml", "code: es\nname: Español\nkeywords:\n  rights: [ayuda]\n  menu: [ayuda]\n")]
         let catalog = CatalogLoader.parse(files: files).catalog!

@@ -43,10 +43,32 @@ import Testing
         ("que faire si la police m'arrete stp", "rights", "detention"),
         ("la policia me quito mis cosas en el camion", "rights", "complaint"),
         ("Me deportaron de EU y no conozco a nadie. Donde hay un albergue para dormir?", "shelter", ""),
+        // Among places to go, the one talked about most; but a way's safety stays a danger question.
+        ("tengo mucha tos y fiebre hace una semana, dormimos afuera", "medical", ""),
+        ("hay farmacia cerca del albergue? necesito pastillas", "medical", ""),
+        ("est ce que le train la bestia est dangereux", "dangers", ""),
     ])
     func weighs(text: String, intent: String, topic: String) {
         let command = Fixtures.engine.first(text).command
         #expect(command.intent.rawValue == intent, "\(text)")
         #expect((command.topic ?? "") == topic, "\(text)")
+    }
+
+    /// "opcion 4", "le 3": a number said with a word that makes it a choice picks from the main menu (1 SOS,
+    /// 2 rights, 3 dangers, 4 shelter); a number in a sentence does not.
+    @Test(arguments: [("opcion 4", "shelter", "es"), ("el 3", "dangers", "es"), ("choix 2", "rights", "fr"),
+                      ("option 1 please", "emergency", "en")])
+    func numberedChoice(text: String, intent: String, language: String) {
+        let decision = Fixtures.engine.first(text)
+        #expect(decision.command.intent.rawValue == intent && decision.language == language, "\(decision.command)")
+        #expect(Fixtures.engine.first("el 3 de mayo me robaron").command.intent == .emergency)
+    }
+
+    /// Names do not vote for a language; a language may name a place its own way (`place.<slug>`).
+    @Test func namesAndLanguages() {
+        let clinic = Fixtures.engine.first("clinique ciudad hidalgo").command
+        #expect(clinic.language == "fr" && clinic.place == "ciudad-hidalgo")
+        #expect(Fixtures.engine.first("c'est dangereux a mexico?").command.place == "ciudad-de-mexico")
+        #expect(Fixtures.engine.first("albergue en mexico").command.place == nil)
     }
 }
