@@ -312,7 +312,7 @@ public final class Gateway: Sendable {
         if exactIntent { hits.removeAll { if case .intent = $0.target { return $0.fuzzy } else { return false } } }
         var intents = IntentSet()
         var place: String?, route: String?, languageName: String?, languageSpan = 0
-        var more = false, back = false, cost = false, authority = false
+        var more = false, back = false, cost = false, authority = false, doubt = false
         var counts = [Intent: Int]()
         for hit in hits.sorted(by: { $0.position < $1.position }) {
             switch hit.target {
@@ -336,11 +336,16 @@ public final class Gateway: Sendable {
             case .offTopic, .choice: break
             case .cost: cost = true
             case .authority: authority = true
+            case .doubt:
+                doubt = true
+                if intents[.dangers] == nil { intents[.dangers] = .some(nil) }
             }
         }
         // Police or officials named: what they did (an arrest: detention) says more; else a complaint about them.
-        if authority, (intents[.rights] ?? nil) == nil { intents[.rights] = "complaint" }
-        let strong = Self.weigh(&intents)
+        // (Unless the person asks whether an offer can be trusted: then the officials are part of the offer.)
+        if authority, !doubt, (intents[.rights] ?? nil) == nil { intents[.rights] = "complaint" }
+        var strong = Self.weigh(&intents)
+        if doubt, strong == nil, intents[.rights] == nil, intents[.beta] == nil { strong = .dangers }
         var command = Command(intent: .unknown, place: place, route: route)
         // Locked up by migration ("encerrado en migracion"): the rights of a detained person, not a rescue.
         if case .some(.some("detention")) = intents[.rights] { intents[.emergency] = nil }

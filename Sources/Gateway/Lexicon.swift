@@ -13,6 +13,9 @@ public enum Target: Hashable, Sendable {
     /// Police, soldiers, officials: a complaint about them, unless the message says what they did (an arrest:
     /// detention).
     case authority
+    /// Asking whether something can be trusted ("es real o es fraude?", "c'est vrai ?", "is it legit"): an offer or
+    /// a rumour is a question about dangers, unless it is a job offer (the rights of workers answer it).
+    case doubt
     /// Words that say a number is a menu choice ("opcion 4", "le 3", "option 1 please").
     case choice
     case place(String), route(String), languageName(String)
@@ -26,6 +29,7 @@ public enum Target: Hashable, Sendable {
         case "cost": self = .cost
         case "authority": self = .authority
         case "choice": self = .choice
+        case "doubt": self = .doubt
         // A name one language gives a place ("Mexico" is the capital in French): `place.<slug>`.
         case _ where id.hasPrefix("place."): self = .place(String(id.dropFirst(6)))
         default:
@@ -233,6 +237,7 @@ private struct LexiconBuilder {
         case .cost: return "cost"
         case .authority: return "authority"
         case .choice: return "choice"
+        case .doubt: return "doubt"
         case .place(let slug): return "place \(slug)"
         case .route(let slug): return "route \(slug)"
         case .languageName(let code): return "language \(code)"

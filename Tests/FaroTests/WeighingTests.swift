@@ -47,6 +47,11 @@ import Testing
         ("tengo mucha tos y fiebre hace una semana, dormimos afuera", "medical", ""),
         ("hay farmacia cerca del albergue? necesito pastillas", "medical", ""),
         ("est ce que le train la bestia est dangereux", "dangers", ""),
+        // Asking whether an offer or a rumour can be trusted is about dangers; a job offer is about work.
+        ("Un señor vende citas de CBP One en 500 dolares. Es real o es fraude?", "dangers", ""),
+        ("someone on whatsapp sells cbp one appointments is it legit", "dangers", ""),
+        ("job offer in tijuana is it legit", "rights", "work"),
+        ("The guys in orange shirts giving water. Are they beta? Can i trust them", "beta", ""),
     ])
     func weighs(text: String, intent: String, topic: String) {
         let command = Fixtures.engine.first(text).command
