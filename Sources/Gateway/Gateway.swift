@@ -314,10 +314,14 @@ public final class Gateway: Sendable {
         var place: String?, route: String?, languageName: String?, languageSpan = 0
         var more = false, back = false, cost = false, authority = false, doubt = false
         var counts = [Intent: Int]()
+        var firstRoute = Int.max, firstChild = Int.max, rightsWord = false, afterToward = -1
         for hit in hits.sorted(by: { $0.position < $1.position }) {
             switch hit.target {
             case .intent(let intent, let topic):
                 counts[intent, default: 0] += 1
+                if intent == .route { afterToward = hit.position + hit.span }  // "como llegar a", "quel chemin pour"
+                if intent == .route { firstRoute = min(firstRoute, hit.position) }
+                if intent == .rights { if topic == "children" { firstChild = min(firstChild, hit.position) } else { rightsWord = true } }
                 if let existing = intents[intent] {
                     if intent != .rights {
                         // strong outweighs plain, which outweighs weak or past
@@ -325,7 +329,8 @@ public final class Gateway: Sendable {
                         if weight(topic) > weight(existing) { intents[intent] = .some(topic) }
                     } else if let topic, existing.map({ Self.topicRank(topic) < Self.topicRank($0) }) ?? true { intents[intent] = topic }
                 } else { intents[intent] = topic }
-            case .place(let slug): if place == nil { place = slug }
+            // Of two places, the destination ("de queretaro a san luis potosi", "quel chemin pour monterrey").
+            case .place(let slug): if place == nil || hit.position == afterToward { place = slug }
             case .route(let slug): if route == nil { route = slug }
             // "je comprends pas l'espagnol, en français svp": a phrase ("en francais") says which language is
             // wanted better than a bare name.
@@ -336,6 +341,7 @@ public final class Gateway: Sendable {
             case .offTopic, .choice: break
             case .cost: cost = true
             case .authority: authority = true
+            case .toward: afterToward = hit.position + hit.span
             case .doubt:
                 doubt = true
                 if intents[.dangers] == nil { intents[.dangers] = .some(nil) }
@@ -361,8 +367,13 @@ public final class Gateway: Sendable {
         // Money taken or asked for by migration officers or police ("un agent de migration m'a pris 2000 pesos"):
         // extortion, a complaint.
         if cost, intents[.medical] == nil, intents[.rights] == .some("detention") { intents[.rights] = "complaint" }
-        // Children named beside a question about risks are a detail of it ("is it safe to cross, we have a baby").
-        if intents[.dangers] != nil, intents[.rights] == .some("children") { intents[.rights] = nil }
+        // Children named beside a question about risks, the way or a place to stay are a detail of it ("is it safe
+        // to cross, we have a baby", "on dort dans le parc avec mes deux enfants, un centre pour nous ?").
+        // A child told first ("we found a boy alone at the bus station") or beside a rights word is the question.
+        if intents[.rights] == .some("children"), !rightsWord,
+           intents[.dangers] != nil || intents[.shelter] != nil || firstRoute < firstChild {
+            intents[.rights] = nil
+        }
         if let strong, intents[.emergency] == nil { intents = IntentSet(); intents[strong] = .some(nil) }
         // Detention and complaints name what the message is about; shelter or doctor words around them are
         // details ("in the migration station they don't let me call my family"). Asylum is often background

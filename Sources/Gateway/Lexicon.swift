@@ -16,6 +16,8 @@ public enum Target: Hashable, Sendable {
     /// Asking whether something can be trusted ("es real o es fraude?", "c'est vrai ?", "is it legit"): an offer or
     /// a rumour is a question about dangers, unless it is a job offer (the rights of workers answer it).
     case doubt
+    /// Words before a destination ("para", "vers", "to"): of two places, the one after them is asked about.
+    case toward
     /// Words that say a number is a menu choice ("opcion 4", "le 3", "option 1 please").
     case choice
     case place(String), route(String), languageName(String)
@@ -30,6 +32,7 @@ public enum Target: Hashable, Sendable {
         case "authority": self = .authority
         case "choice": self = .choice
         case "doubt": self = .doubt
+        case "toward": self = .toward
         // A name one language gives a place ("Mexico" is the capital in French): `place.<slug>`.
         case _ where id.hasPrefix("place."): self = .place(String(id.dropFirst(6)))
         default:
@@ -224,8 +227,9 @@ private struct LexiconBuilder {
         }
         // A one-word keyword is evidence of its language wherever it appears; a phrase votes when it matches.
         // A place's name is not: it says nothing of the message's language.
+        // Nor are the little words before a destination ("a" in "albergue a juarez").
         let isName = { if case .place = target { return true } else { return false } }()
-        if let language, !isName, !phrase.hasPrefix("re:"), !phrase.contains(" "), !phrase.contains("*") { vote(phrase, language) }
+        if let language, !isName, target != .toward, !phrase.hasPrefix("re:"), !phrase.contains(" "), !phrase.contains("*") { vote(phrase, language) }
     }
 
     static func describe(_ target: Target) -> String {
@@ -238,6 +242,7 @@ private struct LexiconBuilder {
         case .authority: return "authority"
         case .choice: return "choice"
         case .doubt: return "doubt"
+        case .toward: return "toward"
         case .place(let slug): return "place \(slug)"
         case .route(let slug): return "route \(slug)"
         case .languageName(let code): return "language \(code)"

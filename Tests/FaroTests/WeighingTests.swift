@@ -47,6 +47,10 @@ import Testing
         ("tengo mucha tos y fiebre hace una semana, dormimos afuera", "medical", ""),
         ("hay farmacia cerca del albergue? necesito pastillas", "medical", ""),
         ("est ce que le train la bestia est dangereux", "dangers", ""),
+        // A child told after the way asked about is a detail; told first, or beside a rights word, the question.
+        ("Ocupo saber como llegar a Piedras Negras. Vamos con niños.", "route", ""),
+        ("we found a small boy alone at bus station nobody with him, who to call", "rights", "children"),
+        ("je voyage avec mon fils de 8 ans il a le droit d aller a l ecole ici?", "rights", "children"),
         // Asking whether an offer or a rumour can be trusted is about dangers; a job offer is about work.
         ("Un señor vende citas de CBP One en 500 dolares. Es real o es fraude?", "dangers", ""),
         ("someone on whatsapp sells cbp one appointments is it legit", "dangers", ""),
@@ -67,6 +71,15 @@ import Testing
         let decision = Fixtures.engine.first(text)
         #expect(decision.command.intent.rawValue == intent && decision.language == language, "\(decision.command)")
         #expect(Fixtures.engine.first("el 3 de mayo me robaron").command.intent == .emergency)
+    }
+
+    /// Of two places, the one after a destination word ("to", "pour", "a") or a way question.
+    @Test(arguments: [("bus from queretaro to san luis potosi", "san-luis-potosi"),
+                      ("de queretaro a san luis potosi en camion cuanto se hace", "san-luis-potosi"),
+                      ("On est à Querétaro depuis une semaine. Quel chemin pour monterrey ?", "monterrey"),
+                      ("estoy en tapachula, hay albergue?", "tapachula")])
+    func destination(text: String, place: String) {
+        #expect(Fixtures.engine.first(text).command.place == place, "\(text)")
     }
 
     /// Names do not vote for a language; a language may name a place its own way (`place.<slug>`).
