@@ -351,6 +351,8 @@ public final class Gateway: Sendable {
         // (Unless the person asks whether an offer can be trusted: then the officials are part of the offer.)
         if authority, !doubt, (intents[.rights] ?? nil) == nil { intents[.rights] = "complaint" }
         var strong = Self.weigh(&intents)
+        // Thanks said three ways ("arrivés sains et saufs, merci", "we reach safe, thank you, God bless") is thanks.
+        if strong == nil, (counts[.thanks] ?? 0) >= 3 { strong = .thanks }
         if doubt, strong == nil, intents[.rights] == nil, intents[.beta] == nil { strong = .dangers }
         var command = Command(intent: .unknown, place: place, route: route)
         // Locked up by migration ("encerrado en migracion"): the rights of a detained person, not a rescue.
@@ -393,7 +395,8 @@ public final class Gateway: Sendable {
             command.topic = intents[intent] ?? nil
             if intent == .language { command.topic = languageName ?? command.topic }
             // A greeting or thanks around a place name still asks about that place.
-            if intent == .menu || intent == .thanks, place != nil || route != nil, strong == nil {
+            // Not thanks said two ways ("ya llegamos a hermosillo, gracias por la info"): that is thanks.
+            if intent == .menu || intent == .thanks && counts[.thanks] == 1, place != nil || route != nil, strong == nil {
                 command.intent = place != nil ? .dangers : .route; command.implied = true
             }
         } else if let languageName {

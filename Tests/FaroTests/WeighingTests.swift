@@ -51,6 +51,9 @@ import Testing
         ("Ocupo saber como llegar a Piedras Negras. Vamos con niños.", "route", ""),
         ("we found a small boy alone at bus station nobody with him, who to call", "rights", "children"),
         ("je voyage avec mon fils de 8 ans il a le droit d aller a l ecole ici?", "rights", "children"),
+        // Thanks said two ways is thanks even beside a place; said three ways, whatever else is named.
+        ("ya llegamos a hermosillo gracias por la info", "thanks", ""), ("gracias, y tijuana?", "dangers", ""),
+        ("We reach Piedras Negras safe. Thank you for the information, God bless you", "thanks", ""),
         // Asking whether an offer or a rumour can be trusted is about dangers; a job offer is about work.
         ("Un señor vende citas de CBP One en 500 dolares. Es real o es fraude?", "dangers", ""),
         ("someone on whatsapp sells cbp one appointments is it legit", "dangers", ""),
