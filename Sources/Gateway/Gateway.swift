@@ -22,6 +22,7 @@ public final class Gateway: Sendable {
             var texts = catalog.replies.values.flatMap { $0.pages[code] ?? [] }
             texts += catalog.places.values.flatMap { $0.dangers[code] ?? [] }
             texts += catalog.routes.values.flatMap { $0.text[code] ?? [] }
+            texts += catalog.languages[code]?.detect ?? []   // common words staff list for language detection
             for text in texts {
                 for word in Normalizer.words(Normalizer.normalize(text)) { words[String(word), default: 0] |= 1 << UInt64(index) }
             }
@@ -306,7 +307,10 @@ public final class Gateway: Sendable {
         // Off-topic words ("i love you baby", "quien gano el partido"): typos, greetings and a child named in
         // passing are not requests.
         if hits.contains(where: { $0.target == .offTopic }) {
-            hits.removeAll { $0.fuzzy || Self.isGreeting($0.target) || $0.target == .intent(.rights, topic: "children") }
+            hits.removeAll { hit in
+                hit.fuzzy || Self.isGreeting(hit.target) || hit.target == .intent(.rights, topic: "children")
+                    || (language != nil && hit.language != nil && hit.language != language)  // "el america": not "america"
+            }
         }
         let exactIntent = hits.contains { if case .intent = $0.target { return !$0.fuzzy } else { return false } }
         if exactIntent { hits.removeAll { if case .intent = $0.target { return $0.fuzzy } else { return false } } }
@@ -314,18 +318,22 @@ public final class Gateway: Sendable {
         var place: String?, route: String?, languageName: String?, languageSpan = 0
         var more = false, back = false, cost = false, authority = false, doubt = false
         var counts = [Intent: Int]()
-        var firstRoute = Int.max, firstChild = Int.max, rightsWord = false, afterToward = -1
+        var firstRoute = Int.max, firstChild = Int.max, afterToward = -1
+        var rightsNamed = Set<String>()  // every rights topic a word named ("" for rights in general)
         for hit in hits.sorted(by: { $0.position < $1.position }) {
             switch hit.target {
             case .intent(let intent, let topic):
                 counts[intent, default: 0] += 1
                 if intent == .route { afterToward = hit.position + hit.span }  // "como llegar a", "quel chemin pour"
                 if intent == .route { firstRoute = min(firstRoute, hit.position) }
-                if intent == .rights { if topic == "children" { firstChild = min(firstChild, hit.position) } else { rightsWord = true } }
+                if intent == .rights {
+                    rightsNamed.insert(topic ?? "")
+                    if topic == "children" { firstChild = min(firstChild, hit.position) }
+                }
                 if let existing = intents[intent] {
                     if intent != .rights {
-                        // strong outweighs plain, which outweighs weak or past
-                        let weight = { (t: String?) in t == "strong" ? 2 : t == nil ? 1 : 0 }
+                        // strong outweighs plain, which outweighs held, which outweighs weak or past
+                        let weight = { (t: String?) in t == "strong" ? 3 : t == nil ? 2 : t == "held" ? 1 : 0 }
                         if weight(topic) > weight(existing) { intents[intent] = .some(topic) }
                     } else if let topic, existing.map({ Self.topicRank(topic) < Self.topicRank($0) }) ?? true { intents[intent] = topic }
                 } else { intents[intent] = topic }
@@ -335,7 +343,10 @@ public final class Gateway: Sendable {
             // "je comprends pas l'espagnol, en français svp": a phrase ("en francais") says which language is
             // wanted better than a bare name.
             case .languageName(let code):
-                if languageName == nil || hit.span > languageSpan { languageName = code; languageSpan = hit.span }
+                // Of two such phrases the later ("no leo frances, en frances me llego, mandemelo en español").
+                if languageName == nil || hit.span > languageSpan || hit.span == languageSpan && hit.span > 1 {
+                    languageName = code; languageSpan = hit.span
+                }
             case .more: more = true
             case .back: back = true
             case .offTopic, .choice: break
@@ -350,15 +361,19 @@ public final class Gateway: Sendable {
         // Police or officials named: what they did (an arrest: detention) says more; else a complaint about them.
         // (Unless the person asks whether an offer can be trusted: then the officials are part of the offer.)
         if authority, !doubt, (intents[.rights] ?? nil) == nil { intents[.rights] = "complaint" }
+        // Held or locked in ("nos tienen encerrados"): an emergency, unless migration holds them (a detention
+        // word: "encerrados en la estacion migratoria") — then it is the rights of a detained person.
+        if intents[.emergency] == .some("held") {
+            intents[.emergency] = rightsNamed.contains("detention") ? nil : .some(nil)
+        }
         var strong = Self.weigh(&intents)
         // Thanks said three ways ("arrivés sains et saufs, merci", "we reach safe, thank you, God bless") is thanks.
         if strong == nil, (counts[.thanks] ?? 0) >= 3 { strong = .thanks }
         if doubt, strong == nil, intents[.rights] == nil, intents[.beta] == nil { strong = .dangers }
         var command = Command(intent: .unknown, place: place, route: route)
-        // Locked up by migration ("encerrado en migracion"): the rights of a detained person, not a rescue.
-        if case .some(.some("detention")) = intents[.rights] { intents[.emergency] = nil }
-        // "derechos" + "salud": the right to health care, not a doctor.
-        if let topic = intents[.rights], topic == nil || topic == "health", intents[.medical] != nil {
+        // "derechos" + "salud": the right to health care, not a doctor (also for a child refused care).
+        if let topic = intents[.rights], topic == nil || topic == "health" || topic == "children" && rightsNamed.contains("health"),
+           intents[.medical] != nil {
             intents[.rights] = "health"; intents[.medical] = nil
         }
         // "the hospital refused me, is that legal?", "the clinic charged me 500 pesos": the right to care.
@@ -372,7 +387,7 @@ public final class Gateway: Sendable {
         // Children named beside a question about risks, the way or a place to stay are a detail of it ("is it safe
         // to cross, we have a baby", "on dort dans le parc avec mes deux enfants, un centre pour nous ?").
         // A child told first ("we found a boy alone at the bus station") or beside a rights word is the question.
-        if intents[.rights] == .some("children"), !rightsWord,
+        if intents[.rights] == .some("children"), !rightsNamed.contains(where: { $0 != "children" }),
            intents[.dangers] != nil || intents[.shelter] != nil || firstRoute < firstChild {
             intents[.rights] = nil
         }
@@ -381,6 +396,8 @@ public final class Gateway: Sendable {
         // details ("in the migration station they don't let me call my family"). Asylum is often background
         // ("I already applied at COMAR but have nowhere to sleep").
         let strongTopic = intents[.rights].flatMap { $0 }.map { ["detention", "complaint"].contains($0) } ?? false
+        // Pay and work offers: food or a room that come with the job are part of it ("trabajo con comida y pasaje").
+        if intents[.rights] == .some("work") { intents[.shelter] = nil }
         let order = strongTopic ? Self.precedence.filter { $0 != .rights }.flatMap { $0 == .beta ? [.beta, .rights] : [$0] }
                                 : Self.precedence
         if var intent = order.first(where: { intents[$0] != nil }) {

@@ -40,7 +40,8 @@ public enum Target: Hashable, Sendable {
             guard let intent = Intent(rawValue: parts[0]), intent != .unknown else { return nil }
             let topic = parts.count > 1 ? parts[1] : nil
             // Rights take the design's topics; other intents a strength (see `Gateway.weigh`).
-            if let topic, !(intent == .rights ? Self.rightsTopics : Self.strengths).contains(topic) { return nil }
+            if let topic, !(intent == .rights ? Self.rightsTopics : Self.strengths).contains(topic),
+               !(intent == .emergency && topic == "held") { return nil }
             self = .intent(intent, topic: topic)
         }
     }

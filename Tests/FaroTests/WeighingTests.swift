@@ -54,6 +54,16 @@ import Testing
         // Thanks said two ways is thanks even beside a place; said three ways, whatever else is named.
         ("ya llegamos a hermosillo gracias por la info", "thanks", ""), ("gracias, y tijuana?", "dangers", ""),
         ("We reach Piedras Negras safe. Thank you for the information, God bless you", "thanks", ""),
+        // Held or taken: an emergency, unless migration is named (then the rights of a detained person); a
+        // kidnapping or a wound is always an emergency.
+        ("nos tienen encerrados en una casa", "emergency", ""),
+        ("nos tienen encerrados en la estacion migratoria", "rights", "detention"),
+        ("immigration took my brother in saltillo where do they take people", "rights", "detention"),
+        ("se llevaron a mi hermano unos de la maña en el ceibo", "emergency", ""),
+        ("me secuestraron despues de salir de la estacion migratoria ayuda", "emergency", ""),
+        ("mi hijo esta sangrando en la estacion migratoria", "emergency", ""),
+        ("los niños pueden estar encerrados en la estacion migratoria?", "rights", "children"),
+        ("por favor ayudenos estamos encerrados en una bodega en reynosa, piden 3000 dolares", "emergency", ""),
         // Asking whether an offer or a rumour can be trusted is about dangers; a job offer is about work.
         ("Un señor vende citas de CBP One en 500 dolares. Es real o es fraude?", "dangers", ""),
         ("someone on whatsapp sells cbp one appointments is it legit", "dangers", ""),
