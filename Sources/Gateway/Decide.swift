@@ -1,0 +1,254 @@
+// From keyword hits to one Command: which hits count, what they point to (`Evidence`), and the rules that weigh
+// them. Each rule has a test in WeighingTests and, for staff, a line in messages/README.md.
+
+extension Gateway {
+    /// Among rights topics named together, the one that says what the person wants to do wins; a minor held by
+    /// migration gets the children's rights (minors may not be held in a migration station); work beside asylum
+    /// asks about working while the claim is pending.
+    static func topicRank(_ topic: String) -> Int {
+        ["complaint", "work", "asylum", "children", "detention", "health"].firstIndex(of: topic) ?? 9
+    }
+
+    /// Which intent wins when a message names several (a service asked for beats a general word).
+    /// Grupos Beta named are what the message is about ("are the beta migra?", "do they give water?").
+    static let precedence: [Intent] = [.emergency, .stop, .start, .language, .subscribe, .beta, .shelter, .medical,
+                                       .rights, .legal, .dangers, .route, .thanks, .menu]
+
+    /// Places to go and things to know about the way: among them, the one a message talks about most wins.
+    static let services: [Intent] = [.beta, .shelter, .medical, .legal, .dangers, .route]
+
+    /// What the counted hits of a message point to.
+    struct Evidence {
+        var intents = IntentSet()
+        var counts = [Int](repeating: 0, count: Intent.allCases.count)
+        /// Every rights topic a word named ("" for rights in general), whichever topic wins.
+        var rightsNamed = Set<String>()
+        var place: String?, route: String?, languageName: String?, languageSpan = 0
+        var more = false, back = false, cost = false, authority = false, doubt = false
+        var firstRoute = Int.max, firstChild = Int.max
+        /// The word after a destination word or a way question ("para", "como llegar a").
+        var afterToward = -1
+
+        func count(_ intent: Intent) -> Int { counts[IntentSet.index(intent)] }
+
+        mutating func add(_ hit: Hit) {
+            switch hit.target {
+            case .intent(let intent, let topic):
+                counts[IntentSet.index(intent)] += 1
+                if intent == .route {
+                    afterToward = hit.position + hit.span
+                    firstRoute = min(firstRoute, hit.position)
+                }
+                if intent == .rights {
+                    rightsNamed.insert(topic ?? "")
+                    if topic == "children" { firstChild = min(firstChild, hit.position) }
+                }
+                guard let existing = intents[intent] else { intents[intent] = topic; return }
+                if intent != .rights {
+                    // strong outweighs plain, which outweighs held, which outweighs weak or past
+                    let weight = { (t: String?) in t == "strong" ? 3 : t == nil ? 2 : t == "held" ? 1 : 0 }
+                    if weight(topic) > weight(existing) { intents[intent] = .some(topic) }
+                } else if let topic, existing.map({ Gateway.topicRank(topic) < Gateway.topicRank($0) }) ?? true {
+                    intents[intent] = topic
+                }
+            // Of two places, the destination ("de queretaro a san luis potosi", "quel chemin pour monterrey").
+            case .place(let slug): if place == nil || hit.position == afterToward { place = slug }
+            case .route(let slug): if route == nil { route = slug }
+            // "je comprends pas l'espagnol, en français svp": a phrase ("en francais") says which language is
+            // wanted better than a bare name; of two such phrases, the later ("no leo frances, mandemelo en español").
+            case .languageName(let code):
+                if languageName == nil || hit.span > languageSpan || hit.span == languageSpan && hit.span > 1 {
+                    languageName = code; languageSpan = hit.span
+                }
+            case .more: more = true
+            case .back: back = true
+            case .offTopic, .choice: break
+            case .cost: cost = true
+            case .authority: authority = true
+            case .toward: afterToward = hit.position + hit.span
+            case .doubt:
+                doubt = true
+                if intents[.dangers] == nil { intents[.dangers] = .some(nil) }
+            }
+        }
+    }
+
+    func decide(_ all: [Hit], language: Int?) -> Command {
+        var evidence = Evidence()
+        for hit in Self.counted(all, language: language).sorted(by: { $0.position < $1.position }) { evidence.add(hit) }
+        let strong = Self.applyRules(&evidence)
+        return Self.command(from: evidence, strong: strong)
+    }
+
+    /// The hits that count. Once the message's language is known, keywords of other languages count only when
+    /// nothing in the message's own language matched ("son" is English for a child, not in "cuales son mis
+    /// derechos"), and a typo only counts as a typo of the message's language. Typos count only when no keyword
+    /// matched exactly.
+    static func counted(_ all: [Hit], language: Int?) -> [Hit] {
+        var hits = all
+        if let language {
+            // A greeting in the message's language ("hello ... albergue in saltillo") does not hide a keyword of
+            // another language; any other request of its own does.
+            let own = hits.contains { hit in
+                guard case .intent = hit.target, !hit.fuzzy, hit.language == language else { return false }
+                return !isGreeting(hit.target)
+            }
+            hits.removeAll { hit in
+                guard let l = hit.language, l != language else { return false }
+                return own || hit.fuzzy
+            }
+        }
+        // Off-topic words ("i love you baby", "quien gano el partido"): typos, greetings, a child named in passing
+        // and other languages' keywords ("el america" is not "america") are not requests.
+        if hits.contains(where: { $0.target == .offTopic }) {
+            hits.removeAll { hit in
+                hit.fuzzy || isGreeting(hit.target) || hit.target == .intent(.rights, topic: "children")
+                    || (language != nil && hit.language != nil && hit.language != language)
+            }
+        }
+        let exactIntent = hits.contains { if case .intent = $0.target { return !$0.fuzzy } else { return false } }
+        if exactIntent { hits.removeAll { if case .intent = $0.target { return $0.fuzzy } else { return false } } }
+        return hits
+    }
+
+    /// The rules that weigh the evidence against itself; returns the intent that says what the whole message is,
+    /// if any.
+    static func applyRules(_ e: inout Evidence) -> Intent? {
+        // Police or officials named: what they did (an arrest: detention) says more; else a complaint about them.
+        // (Unless the person asks whether an offer can be trusted: then the officials are part of the offer.)
+        if e.authority, !e.doubt, (e.intents[.rights] ?? nil) == nil { e.intents[.rights] = "complaint" }
+        // Held or locked in ("nos tienen encerrados"): an emergency, unless migration holds them (a detention
+        // word: "encerrados en la estacion migratoria") — then it is the rights of a detained person.
+        if e.intents[.emergency] == .some("held") {
+            e.intents[.emergency] = e.rightsNamed.contains("detention") ? nil : .some(nil)
+        }
+        var strong = weigh(&e.intents)
+        // Thanks said three ways ("arrivés sains et saufs, merci", "we reach safe, thank you, God bless") is thanks.
+        if strong == nil, e.count(.thanks) >= 3 { strong = .thanks }
+        if e.doubt, strong == nil, e.intents[.rights] == nil, e.intents[.beta] == nil { strong = .dangers }
+        // "derechos" + "salud": the right to health care, not a doctor (also for a child refused care).
+        if let topic = e.intents[.rights], e.intents[.medical] != nil,
+           topic == nil || topic == "health" || topic == "children" && e.rightsNamed.contains("health") {
+            e.intents[.rights] = "health"; e.intents[.medical] = nil
+        }
+        // "the hospital refused me, is that legal?", "the clinic charged me 500 pesos": the right to care.
+        let childNamed = e.intents[.rights] == .some("children")
+        if e.intents[.medical] != nil, e.intents[.rights] == nil || childNamed, e.intents[.legal] != nil || e.cost {
+            e.intents[.rights] = "health"; e.intents[.medical] = nil; e.intents[.legal] = nil
+        }
+        // Money taken or asked for by migration officers or police ("un agent de migration m'a pris 2000 pesos"):
+        // extortion, a complaint.
+        if e.cost, e.intents[.medical] == nil, e.intents[.rights] == .some("detention") { e.intents[.rights] = "complaint" }
+        // Children named beside a question about risks, the way or a place to stay are a detail of it ("is it safe
+        // to cross, we have a baby", "on dort dans le parc avec mes deux enfants, un centre pour nous ?").
+        // A child told first ("we found a boy alone at the bus station") or beside a rights word is the question.
+        if e.intents[.rights] == .some("children"), !e.rightsNamed.contains(where: { $0 != "children" }),
+           e.intents[.dangers] != nil || e.intents[.shelter] != nil || e.firstRoute < e.firstChild {
+            e.intents[.rights] = nil
+        }
+        if let strong, e.intents[.emergency] == nil { e.intents = IntentSet(); e.intents[strong] = .some(nil) }
+        // Pay and work offers: food or a room that come with the job are part of it ("trabajo con comida y pasaje").
+        if e.intents[.rights] == .some("work") { e.intents[.shelter] = nil }
+        return strong
+    }
+
+    /// The winning intent and its details.
+    static func command(from e: Evidence, strong: Intent?) -> Command {
+        var command = Command(intent: .unknown, place: e.place, route: e.route)
+        // Detention and complaints name what the message is about; shelter or doctor words around them are
+        // details ("in the migration station they don't let me call my family"). Asylum is often background
+        // ("I already applied at COMAR but have nowhere to sleep").
+        let strongTopic = e.intents[.rights].flatMap { $0 }.map { ["detention", "complaint"].contains($0) } ?? false
+        let order = strongTopic ? precedence.filter { $0 != .rights }.flatMap { $0 == .beta ? [.beta, .rights] : [$0] }
+                                : precedence
+        if var intent = order.first(where: { e.intents[$0] != nil }) {
+            // Among places to go (a shelter, a doctor, a lawyer…), the one the message talks about most: "mal aux
+            // dents … manger … dentiste" is a doctor, "tos y fiebre … dormimos afuera" too. Whether a way is safe
+            // stays a question about dangers however much of the way is described.
+            if services.contains(intent), strong == nil {
+                let candidates = services.filter { e.intents[$0] != nil && !($0 == .route && e.intents[.dangers] != nil) }
+                if let best = candidates.max(by: { e.count($0) < e.count($1) }), e.count(best) > e.count(intent) { intent = best }
+            }
+            command.intent = intent
+            command.topic = e.intents[intent] ?? nil
+            if intent == .language { command.topic = e.languageName ?? command.topic }
+            // A greeting or thanks around a place name still asks about that place — not thanks said two ways
+            // ("ya llegamos a hermosillo, gracias por la info").
+            if intent == .menu || intent == .thanks && e.count(.thanks) == 1, e.place != nil || e.route != nil, strong == nil {
+                command.intent = e.place != nil ? .dangers : .route; command.implied = true
+            }
+        } else if let languageName = e.languageName {
+            command.intent = .language; command.topic = languageName
+        } else if e.place != nil {
+            command.intent = .dangers; command.implied = true
+        } else if e.route != nil {
+            command.intent = .route; command.implied = true
+        } else if e.more {
+            command.intent = .menu; command.more = true
+        } else if e.back {
+            command.intent = .menu; command.choice = 0
+        }
+        return command
+    }
+
+    /// Resolves the strength of keywords (messages/README.md) and returns the intent named by a strong one.
+    /// Weak words ("urgent", a "stop" inside a question) count only when nothing else is asked — but a weak
+    /// emergency word beside a danger word is still an emergency. Robbed or beaten in the past: a request beside it
+    /// (a complaint, papers, a shelter) is what the person wants; someone hurt, or only the place or the train
+    /// named, and it stays an emergency. A child named is not a request ("urgent, ma fille a perdu connaissance").
+    /// Strong words say what the whole message is ("este numero que servicios dan", "ya llegue bien").
+    static func weigh(_ intents: inout IntentSet) -> Intent? {
+        var strong: Intent?
+        for intent in precedence where intent != .rights {
+            guard case .some(.some(let strength)) = intents[intent] else { continue }
+            if strength == "strong" { strong = strong ?? intent; intents[intent] = .some(nil); continue }
+            let asks = strength == "weak"
+                ? precedence.filter { $0 != intent && !isGreeting(.intent($0, topic: nil)) && !(intent == .emergency && $0 == .dangers) }
+                : [.rights, .legal, .shelter, .beta, .subscribe, .stop, .start, .language]
+            let snapshot = intents
+            let asked = asks.contains { snapshot[$0] != nil && !($0 == .rights && snapshot[.rights] == .some("children")) }
+            intents[intent] = asked ? nil : .some(nil)
+        }
+        return strong
+    }
+
+    static func isGreeting(_ target: Target) -> Bool {
+        target == .intent(.menu, topic: nil) || target == .intent(.thanks, topic: nil)
+    }
+}
+
+/// The intents a message named, each with its topic: a dictionary's interface over fixed arrays (it runs per message).
+struct IntentSet {
+    private var present = [Bool](repeating: false, count: Intent.allCases.count)
+    private var topics = [String?](repeating: nil, count: Intent.allCases.count)
+
+    static func index(_ intent: Intent) -> Int {
+        switch intent {
+        case .menu: 0
+        case .rights: 1
+        case .dangers: 2
+        case .route: 3
+        case .shelter: 4
+        case .beta: 5
+        case .medical: 6
+        case .legal: 7
+        case .emergency: 8
+        case .language: 9
+        case .subscribe: 10
+        case .stop: 11
+        case .start: 12
+        case .thanks: 13
+        case .unknown: 14
+        }
+    }
+
+    /// nil: not named; .some(topic): named, with an optional topic.
+    subscript(intent: Intent) -> String?? {
+        get { present[Self.index(intent)] ? .some(topics[Self.index(intent)]) : nil }
+        set {
+            let i = Self.index(intent)
+            present[i] = newValue != nil
+            topics[i] = newValue ?? nil
+        }
+    }
+}
