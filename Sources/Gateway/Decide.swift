@@ -24,7 +24,7 @@ extension Gateway {
         /// Every rights topic a word named ("" for rights in general), whichever topic wins.
         var rightsNamed = Set<String>()
         var place: String?, route: String?, languageName: String?, languageSpan = 0
-        var more = false, back = false, cost = false, authority = false, doubt = false
+        var more = false, back = false, cost = false, authority = false, doubt = false, deported = false
         var firstRoute = Int.max, firstChild = Int.max
         /// The word after a destination word or a way question ("para", "como llegar a").
         var afterToward = -1
@@ -66,6 +66,7 @@ extension Gateway {
             case .cost: cost = true
             case .authority: authority = true
             case .toward: afterToward = hit.position + hit.span
+            case .deported: deported = true
             case .doubt:
                 doubt = true
                 if intents[.dangers] == nil { intents[.dangers] = .some(nil) }
@@ -87,11 +88,12 @@ extension Gateway {
     static func counted(_ all: [Hit], language: Int?) -> [Hit] {
         var hits = all
         if let language {
-            // A greeting in the message's language ("hello ... albergue in saltillo") does not hide a keyword of
-            // another language; any other request of its own does.
+            // A greeting or a child in the message's language ("hello ... albergue in saltillo", "albergue a
+            // tapachula pour femme avec enfants") does not hide a keyword of another language; any other request
+            // of its own does.
             let own = hits.contains { hit in
                 guard case .intent = hit.target, !hit.fuzzy, hit.language == language else { return false }
-                return !isGreeting(hit.target)
+                return !isGreeting(hit.target) && hit.target != .intent(.rights, topic: "children")
             }
             hits.removeAll { hit in
                 guard let l = hit.language, l != language else { return false }
@@ -121,6 +123,10 @@ extension Gateway {
         // word: "encerrados en la estacion migratoria") — then it is the rights of a detained person.
         if e.intents[.emergency] == .some("held") {
             e.intents[.emergency] = e.rightsNamed.contains("detention") ? nil : .some(nil)
+        }
+        // Deported, with nothing else asked: the rights of a detained or deported person.
+        if e.deported, !precedence.contains(where: { e.intents[$0] != nil && !isGreeting(.intent($0, topic: nil)) }) {
+            e.intents[.rights] = "detention"; e.rightsNamed.insert("detention")
         }
         var strong = weigh(&e.intents)
         // Thanks said three ways ("arrivés sains et saufs, merci", "we reach safe, thank you, God bless") is thanks.
@@ -179,10 +185,10 @@ extension Gateway {
             }
         } else if let languageName = e.languageName {
             command.intent = .language; command.topic = languageName
+        } else if e.route != nil {  // "la ruta del golfo pasa por veracruz?" asks about the route
+            command.intent = .route; command.implied = true
         } else if e.place != nil {
             command.intent = .dangers; command.implied = true
-        } else if e.route != nil {
-            command.intent = .route; command.implied = true
         } else if e.more {
             command.intent = .menu; command.more = true
         } else if e.back {

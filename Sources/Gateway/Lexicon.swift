@@ -16,6 +16,9 @@ public enum Target: Hashable, Sendable {
     /// Asking whether something can be trusted ("es real o es fraude?", "c'est vrai ?", "is it legit"): an offer or
     /// a rumour is a question about dangers, unless it is a job offer (the rights of workers answer it).
     case doubt
+    /// Deported, told as what happened ("me deportaron ayer", "soy deportado"): detention rights when nothing else
+    /// is asked; beside a request (a shelter, a doctor, papers) it is background.
+    case deported
     /// Words before a destination ("para", "vers", "to"): of two places, the one after them is asked about.
     case toward
     /// Words that say a number is a menu choice ("opcion 4", "le 3", "option 1 please").
@@ -33,6 +36,7 @@ public enum Target: Hashable, Sendable {
         case "choice": self = .choice
         case "doubt": self = .doubt
         case "toward": self = .toward
+        case "deported": self = .deported
         // A name one language gives a place ("Mexico" is the capital in French): `place.<slug>`.
         case _ where id.hasPrefix("place."): self = .place(String(id.dropFirst(6)))
         default:
@@ -244,6 +248,7 @@ private struct LexiconBuilder {
         case .choice: return "choice"
         case .doubt: return "doubt"
         case .toward: return "toward"
+        case .deported: return "deported"
         case .place(let slug): return "place \(slug)"
         case .route(let slug): return "route \(slug)"
         case .languageName(let code): return "language \(code)"
