@@ -24,7 +24,7 @@ extension Gateway {
         /// Every rights topic a word named ("" for rights in general), whichever topic wins.
         var rightsNamed = Set<String>()
         var place: String?, route: String?, languageName: String?, languageSpan = 0
-        var more = false, back = false, cost = false, authority = false, doubt = false, deported = false
+        var more = false, back = false, cost = false, authority = false, doubt = false, deported = false, rumour = false
         var firstRoute = Int.max, firstChild = Int.max
         /// The word after a destination word or a way question ("para", "como llegar a").
         var afterToward = -1
@@ -67,6 +67,7 @@ extension Gateway {
             case .authority: authority = true
             case .toward: afterToward = hit.position + hit.span
             case .deported: deported = true
+            case .rumour: rumour = true
             case .doubt:
                 doubt = true
                 if intents[.dangers] == nil { intents[.dangers] = .some(nil) }
@@ -132,6 +133,9 @@ extension Gateway {
         // Thanks said three ways ("arrivés sains et saufs, merci", "we reach safe, thank you, God bless") is thanks.
         if strong == nil, e.count(.thanks) >= 3 { strong = .thanks }
         if e.doubt, strong == nil, e.intents[.rights] == nil, e.intents[.beta] == nil { strong = .dangers }
+        // "dicen que secuestran en reynosa, es cierto?": a rumour doubted is a question about dangers.
+        // (Not a rumour about rights: "me dijeron que la constancia me deja viajar, es verdad?".)
+        if e.rumour, strong == .dangers, e.doubt { e.intents[.emergency] = nil }
         // "derechos" + "salud": the right to health care, not a doctor (also for a child refused care).
         if let topic = e.intents[.rights], e.intents[.medical] != nil,
            topic == nil || topic == "health" || topic == "children" && e.rightsNamed.contains("health") {

@@ -19,6 +19,9 @@ public enum Target: Hashable, Sendable {
     /// Deported, told as what happened ("me deportaron ayer", "soy deportado"): detention rights when nothing else
     /// is asked; beside a request (a shelter, a doctor, papers) it is background.
     case deported
+    /// "dicen que", "on dit que", "I heard": told by others. With a doubt ("es cierto?") the whole message asks
+    /// whether a danger is real — even a kidnapping named is then a question, not a call for rescue.
+    case rumour
     /// Words before a destination ("para", "vers", "to"): of two places, the one after them is asked about.
     case toward
     /// Words that say a number is a menu choice ("opcion 4", "le 3", "option 1 please").
@@ -37,6 +40,7 @@ public enum Target: Hashable, Sendable {
         case "doubt": self = .doubt
         case "toward": self = .toward
         case "deported": self = .deported
+        case "rumour": self = .rumour
         // A name one language gives a place ("Mexico" is the capital in French): `place.<slug>`.
         case _ where id.hasPrefix("place."): self = .place(String(id.dropFirst(6)))
         default:
@@ -249,6 +253,7 @@ private struct LexiconBuilder {
         case .doubt: return "doubt"
         case .toward: return "toward"
         case .deported: return "deported"
+        case .rumour: return "rumour"
         case .place(let slug): return "place \(slug)"
         case .route(let slug): return "route \(slug)"
         case .languageName(let code): return "language \(code)"

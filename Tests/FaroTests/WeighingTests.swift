@@ -64,6 +64,15 @@ import Testing
         ("mi hijo esta sangrando en la estacion migratoria", "emergency", ""),
         ("los niños pueden estar encerrados en la estacion migratoria?", "rights", "children"),
         ("por favor ayudenos estamos encerrados en una bodega en reynosa, piden 3000 dolares", "emergency", ""),
+        // A rumour doubted is a question about dangers, even with a kidnapping named; a rumour about rights is rights.
+        ("bjr on dit que a Reynosa on kidnappe les migrants c vrai?", "dangers", ""),
+        ("on m a dit que les migrants n ont pas droit aux soins au mexique c est vrai?", "rights", "health"),
+        ("they kidnapped my brother, is it true the police can help?", "emergency", ""),
+        // Sexual violence told as past: an emergency alone, a doctor when one is asked for (the reply gives 72 h).
+        ("me violaron", "emergency", ""), ("me violaron hace 2 dias necesito ver un doctor", "medical", ""),
+        // Deported is background beside a request.
+        ("me deportaron ayer", "rights", "detention"),
+        ("Hay algun albergue en Juarez q reciba deportados?", "shelter", ""),
         // Asking whether an offer or a rumour can be trusted is about dangers; a job offer is about work.
         ("Un señor vende citas de CBP One en 500 dolares. Es real o es fraude?", "dangers", ""),
         ("someone on whatsapp sells cbp one appointments is it legit", "dangers", ""),
