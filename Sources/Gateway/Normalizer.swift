@@ -38,7 +38,8 @@ public enum Normalizer {
             case 0xFF21...0xFF3A: letter(UInt8(v - 0xFF21 + 0x61))
             case 0xFF41...0xFF5A: letter(UInt8(v - 0xFF41 + 0x61))
             case 0x1F198: separator(); out.append(contentsOf: "sos ".utf8)      // 🆘
-            case 0x1F44D: separator(); out.append(contentsOf: "ok ".utf8)       // 👍
+            case 0x1F44D, 0x1F64F: separator(); out.append(contentsOf: "ok ".utf8)   // 👍 🙏 (alone: thanks)
+            case 0x1F44B: separator(); out.append(contentsOf: "menu ".utf8)            // 👋 (a greeting)
             default:
                 if scalar.properties.isAlphabetic {
                     collapsing = 0
