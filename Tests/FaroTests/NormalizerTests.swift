@@ -8,7 +8,7 @@ import Testing
         ("ALBERGUE-IXTEPEC", "albergue ixtepec"),
         ("danger:tijuana", "danger tijuana"),
         ("AIDE!!", "aide"),
-        ("ayudaaaa 🙏🙏", "ayuda"),
+        ("ayudaaaa 🙏🙏", "ayuda ok ok"), ("👋", "menu"),
         ("helpppp", "help"),
         ("j'ai besoin d'un médecin", "j ai besoin d un medecin"),
         ("Niño pingüino ÑANDÚ", "nino pinguino nandu"),
