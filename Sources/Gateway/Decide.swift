@@ -21,15 +21,28 @@ extension Gateway {
     struct Evidence {
         var intents = IntentSet()
         var counts = [Int](repeating: 0, count: Intent.allCases.count)
-        /// Every rights topic a word named ("" for rights in general), whichever topic wins.
-        var rightsNamed = Set<String>()
-        var place: String?, route: String?, languageName: String?, languageSpan = 0
+        /// Every rights topic a word named ("" for rights in general) and how many words named it.
+        var rightsNamed = [String: Int]()
+        /// The first place named, and the one after a destination word ("de X a Y": Y) if any.
+        var place: String?, destination: String?
+        var route: String?, languageName: String?, languageSpan = 0
         var more = false, back = false, cost = false, authority = false, doubt = false, deported = false, rumour = false
         var firstRoute = Int.max, firstChild = Int.max
         /// The word after a destination word or a way question ("para", "como llegar a").
         var afterToward = -1
 
         func count(_ intent: Intent) -> Int { counts[IntentSet.index(intent)] }
+
+        /// Of two rights topics, the one more words name ("mi esposo esta en la estacion migratoria, no me dejan
+        /// verlo, estoy con los niños": detention); on a tie, the one that says what the person wants to do.
+        func rightsTopicWins(_ topic: String, over other: String) -> Bool {
+            // Against detention, a complaint counts one word more: the words of detention often only name who
+            // did it ("un agente del inm me pidio dinero pa no deportarme").
+            let pair: Set = [topic, other]
+            let weight = { (t: String) in (rightsNamed[t] ?? 0) + (t == "complaint" && pair.contains("detention") ? 1 : 0) }
+            let (a, b) = (weight(topic), weight(other))
+            return a != b ? a > b : Gateway.topicRank(topic) < Gateway.topicRank(other)
+        }
 
         mutating func add(_ hit: Hit) {
             switch hit.target {
@@ -40,7 +53,7 @@ extension Gateway {
                     firstRoute = min(firstRoute, hit.position)
                 }
                 if intent == .rights {
-                    rightsNamed.insert(topic ?? "")
+                    rightsNamed[topic ?? "", default: 0] += 1
                     if topic == "children" { firstChild = min(firstChild, hit.position) }
                 }
                 guard let existing = intents[intent] else { intents[intent] = topic; return }
@@ -48,11 +61,12 @@ extension Gateway {
                     // strong outweighs plain, which outweighs held, which outweighs weak or past
                     let weight = { (t: String?) in t == "strong" ? 3 : t == nil ? 2 : t == "held" ? 1 : 0 }
                     if weight(topic) > weight(existing) { intents[intent] = .some(topic) }
-                } else if let topic, existing.map({ Gateway.topicRank(topic) < Gateway.topicRank($0) }) ?? true {
+                } else if let topic, existing.map({ rightsTopicWins(topic, over: $0) }) ?? true {
                     intents[intent] = topic
                 }
-            // Of two places, the destination ("de queretaro a san luis potosi", "quel chemin pour monterrey").
-            case .place(let slug): if place == nil || hit.position == afterToward { place = slug }
+            case .place(let slug):
+                if place == nil { place = slug }
+                if hit.position == afterToward { destination = slug }
             case .route(let slug): if route == nil { route = slug }
             // "je comprends pas l'espagnol, en français svp": a phrase ("en francais") says which language is
             // wanted better than a bare name; of two such phrases, the later ("no leo frances, mandemelo en español").
@@ -123,11 +137,11 @@ extension Gateway {
         // Held or locked in ("nos tienen encerrados"): an emergency, unless migration holds them (a detention
         // word: "encerrados en la estacion migratoria") — then it is the rights of a detained person.
         if e.intents[.emergency] == .some("held") {
-            e.intents[.emergency] = e.rightsNamed.contains("detention") ? nil : .some(nil)
+            e.intents[.emergency] = e.rightsNamed["detention"] != nil ? nil : .some(nil)
         }
         // Deported, with nothing else asked: the rights of a detained or deported person.
         if e.deported, !precedence.contains(where: { e.intents[$0] != nil && !isGreeting(.intent($0, topic: nil)) }) {
-            e.intents[.rights] = "detention"; e.rightsNamed.insert("detention")
+            e.intents[.rights] = "detention"; e.rightsNamed["detention", default: 0] += 1
         }
         var strong = weigh(&e.intents)
         // Thanks said three ways ("arrivés sains et saufs, merci", "we reach safe, thank you, God bless") is thanks.
@@ -138,7 +152,7 @@ extension Gateway {
         if e.rumour, strong == .dangers, e.doubt { e.intents[.emergency] = nil }
         // "derechos" + "salud": the right to health care, not a doctor (also for a child refused care).
         if let topic = e.intents[.rights], e.intents[.medical] != nil,
-           topic == nil || topic == "health" || topic == "children" && e.rightsNamed.contains("health") {
+           topic == nil || topic == "health" || topic == "children" && e.rightsNamed["health"] != nil {
             e.intents[.rights] = "health"; e.intents[.medical] = nil
         }
         // "the hospital refused me, is that legal?", "the clinic charged me 500 pesos": the right to care.
@@ -152,7 +166,7 @@ extension Gateway {
         // Children named beside a question about risks, the way or a place to stay are a detail of it ("is it safe
         // to cross, we have a baby", "on dort dans le parc avec mes deux enfants, un centre pour nous ?").
         // A child told first ("we found a boy alone at the bus station") or beside a rights word is the question.
-        if e.intents[.rights] == .some("children"), !e.rightsNamed.contains(where: { $0 != "children" }),
+        if e.intents[.rights] == .some("children"), !e.rightsNamed.keys.contains(where: { $0 != "children" }),
            e.intents[.dangers] != nil || e.intents[.shelter] != nil || e.firstRoute < e.firstChild {
             e.intents[.rights] = nil
         }
@@ -181,6 +195,10 @@ extension Gateway {
             }
             command.intent = intent
             command.topic = e.intents[intent] ?? nil
+            // The way or its dangers: of two places, the destination ("de queretaro a san luis potosi", "quel
+            // chemin pour monterrey"); anything else is asked where the person is ("donde duermo en chihuahua,
+            // vamos pa juarez").
+            if intent == .route || intent == .dangers, let destination = e.destination { command.place = destination }
             if intent == .language { command.topic = e.languageName ?? command.topic }
             // A greeting or thanks around a place name still asks about that place — not thanks said two ways
             // ("ya llegamos a hermosillo, gracias por la info").

@@ -73,6 +73,10 @@ import Testing
         // Deported is background beside a request.
         ("me deportaron ayer", "rights", "detention"),
         ("Hay algun albergue en Juarez q reciba deportados?", "shelter", ""),
+        // Of two rights topics, the one more words name (against detention a complaint counts one more).
+        ("Mon mari a été arrêté par la migration ce matin. Il a le papier de la COMAR. Ils ont le droit de le garder?", "rights", "detention"),
+        ("The boss didnt pay me for 2 weeks of work. He says if i complain he will call immigration.", "rights", "work"),
+        ("un oficial del inm me pidio mordida pa no deportarme", "rights", "complaint"),
         // Asking whether an offer or a rumour can be trusted is about dangers; a job offer is about work.
         ("Un señor vende citas de CBP One en 500 dolares. Es real o es fraude?", "dangers", ""),
         ("someone on whatsapp sells cbp one appointments is it legit", "dangers", ""),
@@ -99,7 +103,8 @@ import Testing
     @Test(arguments: [("bus from queretaro to san luis potosi", "san-luis-potosi"),
                       ("de queretaro a san luis potosi en camion cuanto se hace", "san-luis-potosi"),
                       ("On est à Querétaro depuis une semaine. Quel chemin pour monterrey ?", "monterrey"),
-                      ("estoy en tapachula, hay albergue?", "tapachula")])
+                      ("estoy en tapachula, hay albergue?", "tapachula"),
+                      ("donde duermo hoy en Chihuahua? vamos pa Juarez", "chihuahua")])
     func destination(text: String, place: String) {
         #expect(Fixtures.engine.first(text).command.place == place, "\(text)")
     }
