@@ -182,14 +182,18 @@ extension Gateway {
         // Detention and complaints name what the message is about; shelter or doctor words around them are
         // details ("in the migration station they don't let me call my family"). Asylum is often background
         // ("I already applied at COMAR but have nowhere to sleep").
-        let strongTopic = e.intents[.rights].flatMap { $0 }.map { ["detention", "complaint"].contains($0) } ?? false
+        // (A complaint only inferred from the police being named does not outweigh a doctor: "no quiero ir a la
+        // policia, solo quiero que me revisen".)
+        let strongTopic = e.intents[.rights].flatMap { $0 }.map {
+            ["detention", "complaint"].contains($0) && (e.rightsNamed[$0] != nil || e.intents[.medical] == nil)
+        } ?? false
         let order = strongTopic ? precedence.filter { $0 != .rights }.flatMap { $0 == .beta ? [.beta, .rights] : [$0] }
                                 : precedence
         if var intent = order.first(where: { e.intents[$0] != nil }) {
             // Among places to go (a shelter, a doctor, a lawyer…), the one the message talks about most: "mal aux
             // dents … manger … dentiste" is a doctor, "tos y fiebre … dormimos afuera" too. Whether a way is safe
             // stays a question about dangers however much of the way is described.
-            if services.contains(intent), strong == nil {
+            if services.contains(intent), intent != .beta, strong == nil {  // Grupos Beta named are the question
                 let candidates = services.filter { e.intents[$0] != nil && !($0 == .route && e.intents[.dangers] != nil) }
                 if let best = candidates.max(by: { e.count($0) < e.count($1) }), e.count(best) > e.count(intent) { intent = best }
             }

@@ -77,6 +77,11 @@ import Testing
         ("Mon mari a été arrêté par la migration ce matin. Il a le papier de la COMAR. Ils ont le droit de le garder?", "rights", "detention"),
         ("The boss didnt pay me for 2 weeks of work. He says if i complain he will call immigration.", "rights", "work"),
         ("un oficial del inm me pidio mordida pa no deportarme", "rights", "complaint"),
+        // Grupos Beta named are the question even beside more words of another service; police named beside a
+        // doctor asked for do not make a complaint.
+        ("pana el grupo beta da primeros auxilios? mi compa se corto el pie con un alambre", "beta", ""),
+        ("Me violaron hace 2 dias. No quiero ir a la policia. Solo quiero q me revisen y no quedar embarazada", "medical", ""),
+        ("Los policias le pegan a los que duermen afuera del albergue. A quien le digo?", "rights", "complaint"),
         // Asking whether an offer or a rumour can be trusted is about dangers; a job offer is about work.
         ("Un señor vende citas de CBP One en 500 dolares. Es real o es fraude?", "dangers", ""),
         ("someone on whatsapp sells cbp one appointments is it legit", "dangers", ""),
@@ -92,7 +97,7 @@ import Testing
     /// "opcion 4", "le 3": a number said with a word that makes it a choice picks from the main menu (1 SOS,
     /// 2 rights, 3 dangers, 4 shelter); a number in a sentence does not.
     @Test(arguments: [("opcion 4", "shelter", "es"), ("el 3", "dangers", "es"), ("choix 2", "rights", "fr"),
-                      ("option 1 please", "emergency", "en")])
+                      ("option 1 please", "emergency", "en"), ("5 pls", "medical", "en")])
     func numberedChoice(text: String, intent: String, language: String) {
         let decision = Fixtures.engine.first(text)
         #expect(decision.command.intent.rawValue == intent && decision.language == language, "\(decision.command)")
