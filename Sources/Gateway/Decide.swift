@@ -144,8 +144,13 @@ extension Gateway {
             e.intents[.rights] = "detention"; e.rightsNamed["detention", default: 0] += 1
         }
         var strong = weigh(&e.intents)
-        // Thanks said three ways ("arrivés sains et saufs, merci", "we reach safe, thank you, God bless") is thanks.
-        if strong == nil, e.count(.thanks) >= 3 { strong = .thanks }
+        // Thanks said more ways than anything else ("arrivés sains et saufs, merci", "thanks, we reached hermosillo
+        // safe") is thanks — unless something else is asked for ("direct me to a shelter ... we arrived, thank you").
+        let asks = precedence.filter { ![.thanks, .menu, .dangers, .route].contains($0) }
+        if strong == nil, e.count(.thanks) >= 2, e.count(.thanks) > e.count(.dangers) + e.count(.route),
+           !asks.contains(where: { e.intents[$0] != nil }) {
+            strong = .thanks
+        }
         if e.doubt, strong == nil, e.intents[.rights] == nil, e.intents[.beta] == nil { strong = .dangers }
         // "dicen que secuestran en reynosa, es cierto?": a rumour doubted is a question about dangers.
         // (Not a rumour about rights: "me dijeron que la constancia me deja viajar, es verdad?".)
