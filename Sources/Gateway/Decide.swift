@@ -209,6 +209,10 @@ extension Gateway {
             // vamos pa juarez").
             if intent == .route || intent == .dangers, let destination = e.destination { command.place = destination }
             if intent == .language { command.topic = e.languageName ?? command.topic }
+            // "Salam. English please": a greeting with a language named asks for that language.
+            if intent == .menu, strong == nil, let languageName = e.languageName {
+                command.intent = .language; command.topic = languageName
+            }
             // A greeting or thanks around a place name still asks about that place — not thanks said two ways
             // ("ya llegamos a hermosillo, gracias por la info").
             if intent == .menu || intent == .thanks && e.count(.thanks) == 1, e.place != nil || e.route != nil, strong == nil {
@@ -239,10 +243,13 @@ extension Gateway {
         for intent in precedence where intent != .rights {
             guard case .some(.some(let strength)) = intents[intent] else { continue }
             if strength == "strong" { strong = strong ?? intent; intents[intent] = .some(nil); continue }
+            // (Anything asked in so many words — a strong keyword: "donde me pueden revisar", "es seguro seguir?" —
+            // is a request too; a wound is not.)
+            let snapshot = intents
             let asks = strength == "weak"
                 ? precedence.filter { $0 != intent && !isGreeting(.intent($0, topic: nil)) && !(intent == .emergency && $0 == .dangers) }
                 : [.rights, .legal, .shelter, .beta, .subscribe, .stop, .start, .language]
-            let snapshot = intents
+                    + precedence.filter { $0 != intent && snapshot[$0] == .some("strong") }
             let asked = asks.contains { snapshot[$0] != nil && !($0 == .rights && snapshot[.rights] == .some("children")) }
             intents[intent] = asked ? nil : .some(nil)
         }

@@ -82,6 +82,14 @@ import Testing
         ("pana el grupo beta da primeros auxilios? mi compa se corto el pie con un alambre", "beta", ""),
         ("Me violaron hace 2 dias. No quiero ir a la policia. Solo quiero q me revisen y no quedar embarazada", "medical", ""),
         ("Los policias le pegan a los que duermen afuera del albergue. A quien le digo?", "rights", "complaint"),
+        // Something that happened yields to anything asked in so many words (a strong keyword).
+        ("Hola. Me robaron todo en el camino y me lastime el pie. Donde me pueden revisar?", "medical", ""),
+        ("ayer mataron a un muchacho en las vias x irapuato, es seguro seguir x ahi?", "dangers", ""),
+        ("sali x amenazas de la pandilla, mataron a mi tio. como hago pa pedir proteccion?", "rights", "asylum"),
+        // A greeting with a language named asks for that language; a lawyer asked for is legal help.
+        ("Salam. English please", "language", "en"),
+        ("J'ai besoin d'un avocat gratuit. Ma demande à la COMAR est compliquée.", "legal", ""),
+        ("Mon cousin est détenu à la estacion migratoria. Il a le droit de voir un avocat?", "rights", "detention"),
         // Asking whether an offer or a rumour can be trusted is about dangers; a job offer is about work.
         ("Un señor vende citas de CBP One en 500 dolares. Es real o es fraude?", "dangers", ""),
         ("someone on whatsapp sells cbp one appointments is it legit", "dangers", ""),
