@@ -171,8 +171,9 @@ extension Gateway {
         // Children named beside a question about risks, the way or a place to stay are a detail of it ("is it safe
         // to cross, we have a baby", "on dort dans le parc avec mes deux enfants, un centre pour nous ?").
         // A child told first ("we found a boy alone at the bus station") or beside a rights word is the question.
+        // Children named twice or more ("my 2 kids, can they be taken from me") are the question too.
         if e.intents[.rights] == .some("children"), !e.rightsNamed.keys.contains(where: { $0 != "children" }),
-           e.intents[.dangers] != nil || e.intents[.shelter] != nil || e.firstRoute < e.firstChild {
+           e.rightsNamed["children"] == 1, e.intents[.dangers] != nil || e.intents[.shelter] != nil || e.firstRoute < e.firstChild {
             e.intents[.rights] = nil
         }
         if let strong, e.intents[.emergency] == nil { e.intents = IntentSet(); e.intents[strong] = .some(nil) }

@@ -90,6 +90,8 @@ import Testing
         ("Salam. English please", "language", "en"),
         ("J'ai besoin d'un avocat gratuit. Ma demande à la COMAR est compliquée.", "legal", ""),
         ("Mon cousin est détenu à la estacion migratoria. Il a le droit de voir un avocat?", "rights", "detention"),
+        // Children named twice are the question even after a way word.
+        ("im traveling with my 2 kids can they be taken from me", "rights", "children"),
         // Asking whether an offer or a rumour can be trusted is about dangers; a job offer is about work.
         ("Un señor vende citas de CBP One en 500 dolares. Es real o es fraude?", "dangers", ""),
         ("someone on whatsapp sells cbp one appointments is it legit", "dangers", ""),
