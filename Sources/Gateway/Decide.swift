@@ -143,7 +143,7 @@ extension Gateway {
         if e.deported, !precedence.contains(where: { e.intents[$0] != nil && !isGreeting(.intent($0, topic: nil)) }) {
             e.intents[.rights] = "detention"; e.rightsNamed["detention", default: 0] += 1
         }
-        var strong = weigh(&e.intents)
+        var strong = weigh(&e.intents, medicalWords: e.count(.medical))
         // Thanks said more ways than anything else ("arrivés sains et saufs, merci", "thanks, we reached hermosillo
         // safe") is thanks — unless something else is asked for ("direct me to a shelter ... we arrived, thank you").
         let asks = precedence.filter { ![.thanks, .menu, .dangers, .route].contains($0) }
@@ -239,18 +239,20 @@ extension Gateway {
     /// (a complaint, papers, a shelter) is what the person wants; someone hurt, or only the place or the train
     /// named, and it stays an emergency. A child named is not a request ("urgent, ma fille a perdu connaissance").
     /// Strong words say what the whole message is ("este numero que servicios dan", "ya llegue bien").
-    static func weigh(_ intents: inout IntentSet) -> Intent? {
+    static func weigh(_ intents: inout IntentSet, medicalWords: Int = 0) -> Intent? {
         var strong: Intent?
         for intent in precedence where intent != .rights {
             guard case .some(.some(let strength)) = intents[intent] else { continue }
             if strength == "strong" { strong = strong ?? intent; intents[intent] = .some(nil); continue }
             // (Anything asked in so many words — a strong keyword: "donde me pueden revisar", "es seguro seguir?" —
-            // is a request too; a wound is not.)
+            // is a request too, and so is care described in several words ("agressée il y a 2 jours, peur d'être
+            // enceinte ou malade"); one wound is not.)
             let snapshot = intents
             let asks = strength == "weak"
                 ? precedence.filter { $0 != intent && !isGreeting(.intent($0, topic: nil)) && !(intent == .emergency && $0 == .dangers) }
                 : [.rights, .legal, .shelter, .beta, .subscribe, .stop, .start, .language]
                     + precedence.filter { $0 != intent && snapshot[$0] == .some("strong") }
+                    + (medicalWords >= 2 ? [.medical] : [])
             let asked = asks.contains { snapshot[$0] != nil && !($0 == .rights && snapshot[.rights] == .some("children")) }
             intents[intent] = asked ? nil : .some(nil)
         }

@@ -85,6 +85,7 @@ import Testing
         // Something that happened yields to anything asked in so many words (a strong keyword).
         ("Hola. Me robaron todo en el camino y me lastime el pie. Donde me pueden revisar?", "medical", ""),
         ("ayer mataron a un muchacho en las vias x irapuato, es seguro seguir x ahi?", "dangers", ""),
+        ("J'ai été agressée la nuit dernière. J'ai peur d'être enceinte ou malade. Où aller?", "medical", ""),
         ("sali x amenazas de la pandilla, mataron a mi tio. como hago pa pedir proteccion?", "rights", "asylum"),
         // A greeting with a language named asks for that language; a lawyer asked for is legal help.
         ("Salam. English please", "language", "en"),
