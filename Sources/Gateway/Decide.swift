@@ -23,8 +23,10 @@ extension Gateway {
         var counts = [Int](repeating: 0, count: Intent.allCases.count)
         /// Every rights topic a word named ("" for rights in general) and how many words named it.
         var rightsNamed = [String: Int]()
-        /// The first place named, and the one after a destination word ("de X a Y": Y) if any.
-        var place: String?, destination: String?
+        /// The first place named (not counting where someone comes from, unless it is the only one), and the one
+        /// after a destination word ("de X a Y": Y) if any.
+        var place: String?, destination: String?, origin: String?
+        var afterOrigin = -1
         var route: String?, languageName: String?, languageSpan = 0
         var more = false, back = false, cost = false, authority = false, doubt = false, deported = false, rumour = false
         var firstRoute = Int.max, firstChild = Int.max
@@ -65,7 +67,7 @@ extension Gateway {
                     intents[intent] = topic
                 }
             case .place(let slug):
-                if place == nil { place = slug }
+                if hit.position == afterOrigin { origin = origin ?? slug } else if place == nil { place = slug }
                 if hit.position == afterToward { destination = slug }
             case .route(let slug): if route == nil { route = slug }
             // "je comprends pas l'espagnol, en français svp": a phrase ("en francais") says which language is
@@ -80,6 +82,7 @@ extension Gateway {
             case .cost: cost = true
             case .authority: authority = true
             case .toward: afterToward = hit.position + hit.span
+            case .origin: afterOrigin = hit.position + hit.span
             case .deported: deported = true
             case .rumour: rumour = true
             case .doubt:
@@ -184,7 +187,7 @@ extension Gateway {
 
     /// The winning intent and its details.
     static func command(from e: Evidence, strong: Intent?) -> Command {
-        var command = Command(intent: .unknown, place: e.place, route: e.route)
+        var command = Command(intent: .unknown, place: e.place ?? e.origin, route: e.route)
         // Detention and complaints name what the message is about; shelter or doctor words around them are
         // details ("in the migration station they don't let me call my family"). Asylum is often background
         // ("I already applied at COMAR but have nowhere to sleep").
@@ -216,14 +219,14 @@ extension Gateway {
             }
             // A greeting or thanks around a place name still asks about that place — not thanks said two ways
             // ("ya llegamos a hermosillo, gracias por la info").
-            if intent == .menu || intent == .thanks && e.count(.thanks) == 1, e.place != nil || e.route != nil, strong == nil {
-                command.intent = e.place != nil ? .dangers : .route; command.implied = true
+            if intent == .menu || intent == .thanks && e.count(.thanks) == 1, command.place != nil || e.route != nil, strong == nil {
+                command.intent = command.place != nil ? .dangers : .route; command.implied = true
             }
         } else if let languageName = e.languageName {
             command.intent = .language; command.topic = languageName
         } else if e.route != nil {  // "la ruta del golfo pasa por veracruz?" asks about the route
             command.intent = .route; command.implied = true
-        } else if e.place != nil {
+        } else if command.place != nil {
             command.intent = .dangers; command.implied = true
         } else if e.more {
             command.intent = .menu; command.more = true

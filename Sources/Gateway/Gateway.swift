@@ -146,8 +146,8 @@ public final class Gateway: Sendable {
     /// "opcion 4", "el 3", "choix 2 svp": one number of one or two digits, a word that makes it a choice, and
     /// nothing else but common words.
     private func numberedChoice(_ words: [Substring], _ hits: [Hit]) -> Int? {
-        guard words.count <= 5 else { return nil }
-        let marked = Set(hits.filter { $0.target == .choice }.map(\.position))
+        guard words.count <= 7 else { return nil }  // "le 4 stp" is "le 4 s il te plait"
+        let marked = Set(hits.filter { $0.target == .choice }.flatMap { $0.position..<($0.position + $0.span) })
         guard !marked.isEmpty else { return nil }
         var number: Int?
         for (i, word) in words.enumerated() where !marked.contains(i) {

@@ -22,6 +22,9 @@ public enum Target: Hashable, Sendable {
     /// "dicen que", "on dit que", "I heard": told by others. With a doubt ("es cierto?") the whole message asks
     /// whether a danger is real — even a kidnapping named is then a question, not a call for rescue.
     case rumour
+    /// Words before where someone comes from ("venimos de", "desde", "from"): of two places, the other one is asked
+    /// about.
+    case origin
     /// Words before a destination ("para", "vers", "to"): of two places, the one after them is asked about.
     case toward
     /// Words that say a number is a menu choice ("opcion 4", "le 3", "option 1 please").
@@ -39,6 +42,7 @@ public enum Target: Hashable, Sendable {
         case "choice": self = .choice
         case "doubt": self = .doubt
         case "toward": self = .toward
+        case "origin": self = .origin
         case "deported": self = .deported
         case "rumour": self = .rumour
         // A name one language gives a place ("Mexico" is the capital in French): `place.<slug>`.
@@ -238,7 +242,7 @@ private struct LexiconBuilder {
         // A place's name is not: it says nothing of the message's language.
         // Nor are the little words before a destination ("a" in "albergue a juarez").
         let isName = { if case .place = target { return true } else { return false } }()
-        if let language, !isName, target != .toward, !phrase.hasPrefix("re:"), !phrase.contains(" "), !phrase.contains("*") { vote(phrase, language) }
+        if let language, !isName, target != .toward, target != .origin, !phrase.hasPrefix("re:"), !phrase.contains(" "), !phrase.contains("*") { vote(phrase, language) }
     }
 
     static func describe(_ target: Target) -> String {
@@ -252,6 +256,7 @@ private struct LexiconBuilder {
         case .choice: return "choice"
         case .doubt: return "doubt"
         case .toward: return "toward"
+        case .origin: return "origin"
         case .deported: return "deported"
         case .rumour: return "rumour"
         case .place(let slug): return "place \(slug)"

@@ -108,7 +108,8 @@ import Testing
     /// "opcion 4", "le 3": a number said with a word that makes it a choice picks from the main menu (1 SOS,
     /// 2 rights, 3 dangers, 4 shelter); a number in a sentence does not.
     @Test(arguments: [("opcion 4", "shelter", "es"), ("el 3", "dangers", "es"), ("choix 2", "rights", "fr"),
-                      ("option 1 please", "emergency", "en"), ("5 pls", "medical", "en")])
+                      ("option 1 please", "emergency", "en"), ("5 pls", "medical", "en"),
+                      ("le 4 stp", "shelter", "fr"), ("i choose 3", "dangers", "en")])
     func numberedChoice(text: String, intent: String, language: String) {
         let decision = Fixtures.engine.first(text)
         #expect(decision.command.intent.rawValue == intent && decision.language == language, "\(decision.command)")
@@ -120,7 +121,9 @@ import Testing
                       ("de queretaro a san luis potosi en camion cuanto se hace", "san-luis-potosi"),
                       ("On est à Querétaro depuis une semaine. Quel chemin pour monterrey ?", "monterrey"),
                       ("estoy en tapachula, hay albergue?", "tapachula"),
-                      ("donde duermo hoy en Chihuahua? vamos pa Juarez", "chihuahua")])
+                      ("donde duermo hoy en Chihuahua? vamos pa Juarez", "chihuahua"),
+                      ("venimos de El Ceibo caminando y mi primo se lastimo la rodilla, hay algun medico en Palenque?", "palenque"),
+                      ("we walked from El Ceibo", "el-ceibo")])
     func destination(text: String, place: String) {
         #expect(Fixtures.engine.first(text).command.place == place, "\(text)")
     }
