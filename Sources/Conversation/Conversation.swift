@@ -28,8 +28,9 @@ public struct Conversation: Sendable {
         }
         if command.implied, state.menu == "subscribe" { command.intent = .subscribe }
 
-        var language = state.language.flatMap { command.possibleLanguages.isEmpty || command.possibleLanguages.contains($0) ? $0 : nil }
-            ?? command.possibleLanguages.first ?? state.language ?? catalog.defaultLanguage
+        // DESIGN.md: the message's language when its words tell (set above); else the remembered one; else the
+        // default. Words that several languages share ("danger tijuana", "STOP") tell nothing.
+        var language = state.language ?? catalog.defaultLanguage
         var key: String
         var menu: String?
         var page = 0

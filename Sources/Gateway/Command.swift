@@ -13,9 +13,6 @@ public struct Command: Sendable, Equatable, Codable {
     public var route: String?
     /// Language the message is written in, when the words tell; nil when they don't (digits, SOS, a place name).
     public var language: String?
-    /// When the words fit several languages equally ("danger" is French and English): those languages, the
-    /// default first. The conversation picks the remembered one among them.
-    public var possibleLanguages: [String] = []
     /// A bare number: a menu choice, resolved by the conversation (0 is "back").
     public var choice: Int?
     /// MAS / PLUS / MORE: the next page of the previous reply.

@@ -136,9 +136,6 @@ public final class Gateway: Sendable {
         }
         var command = decide(hits, language: language)
         command.language = language.map { lexicon.languages[$0] }
-        if language == nil, let top = votes.max(), top > 0 {
-            command.possibleLanguages = votes.indices.filter { votes[$0] == top }.map { lexicon.languages[$0] }
-        }
         if command.intent == .unknown { command.suggestion = suggest(expandedWords, language: language) }
         return command
     }
