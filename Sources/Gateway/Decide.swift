@@ -2,9 +2,9 @@
 // them. Each rule has a test in WeighingTests and, for staff, a line in messages/README.md.
 
 extension Gateway {
-    /// Among rights topics named together, the one that says what the person wants to do wins; a minor held by
-    /// migration gets the children's rights (minors may not be held in a migration station); work beside asylum
-    /// asks about working while the claim is pending.
+    /// Among rights topics named by as many words, the one that says what the person wants to do wins; a minor
+    /// held by migration gets the children's rights (minors may not be held in a migration station); work beside
+    /// asylum asks about working while the claim is pending.
     static func topicRank(_ topic: String) -> Int {
         ["complaint", "work", "asylum", "children", "detention", "health"].firstIndex(of: topic) ?? 9
     }
@@ -26,6 +26,7 @@ extension Gateway {
         /// The first place named (not counting where someone comes from, unless it is the only one), and the one
         /// after a destination word ("de X a Y": Y) if any.
         var place: String?, destination: String?, origin: String?
+        /// The word after an origin word ("venimos de", "from").
         var afterOrigin = -1
         var route: String?, languageName: String?, languageSpan = 0
         var more = false, back = false, cost = false, authority = false, doubt = false, deported = false, rumour = false
