@@ -257,7 +257,10 @@ extension Gateway {
                 : [.rights, .legal, .shelter, .beta, .subscribe, .stop, .start, .language]
                     + precedence.filter { $0 != intent && snapshot[$0] == .some("strong") }
                     + (medicalWords >= 2 ? [.medical] : [])
-            let asked = asks.contains { snapshot[$0] != nil && !($0 == .rights && snapshot[.rights] == .some("children")) }
+            // (A child named beside an emergency word is not a request: "urgent, ma fille a perdu connaissance".)
+            let asked = asks.contains {
+                snapshot[$0] != nil && !(intent == .emergency && $0 == .rights && snapshot[.rights] == .some("children"))
+            }
             intents[intent] = asked ? nil : .some(nil)
         }
         return strong
