@@ -155,7 +155,12 @@ extension Gateway {
            !asks.contains(where: { e.intents[$0] != nil }) {
             strong = .thanks
         }
-        if e.doubt, strong == nil, e.intents[.rights] == nil, e.intents[.beta] == nil { strong = .dangers }
+        // (A rumour of arrests or raids doubted is a danger too: "dicen que la migra agarra gente en la central, es
+        // cierto?"; a rumour about other rights is a rights question.)
+        if e.doubt, strong == nil, e.intents[.beta] == nil,
+           e.intents[.rights] == nil || e.rumour && e.intents[.rights] == .some("detention") {
+            strong = .dangers
+        }
         // "dicen que secuestran en reynosa, es cierto?": a rumour doubted is a question about dangers.
         // (Not a rumour about rights: "me dijeron que la constancia me deja viajar, es verdad?".)
         if e.rumour, strong == .dangers, e.doubt { e.intents[.emergency] = nil }

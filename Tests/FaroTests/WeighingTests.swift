@@ -68,6 +68,7 @@ import Testing
         ("bjr on dit que a Reynosa on kidnappe les migrants c vrai?", "dangers", ""),
         ("on m a dit que les migrants n ont pas droit aux soins au mexique c est vrai?", "rights", "health"),
         ("they kidnapped my brother, is it true the police can help?", "emergency", ""),
+        ("rumor says mexico will deport all indians next week, true?", "dangers", ""),
         // Sexual violence told as past: an emergency alone, a doctor when one is asked for (the reply gives 72 h).
         ("me violaron", "emergency", ""), ("me violaron hace 2 dias necesito ver un doctor", "medical", ""),
         // Deported is background beside a request.
