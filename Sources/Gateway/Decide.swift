@@ -127,7 +127,11 @@ extension Gateway {
                     || (language != nil && hit.language != nil && hit.language != language)
             }
         }
-        let exactIntent = hits.contains { if case .intent = $0.target { return !$0.fuzzy } else { return false } }
+        // (Something that happened does not hide a typo: "on ma volé tou mes papié" asks for papers.)
+        let exactIntent = hits.contains { hit in
+            guard case .intent(_, let topic) = hit.target, !hit.fuzzy else { return false }
+            return topic != "past"
+        }
         if exactIntent { hits.removeAll { if case .intent = $0.target { return $0.fuzzy } else { return false } } }
         return hits
     }

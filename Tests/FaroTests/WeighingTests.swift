@@ -87,6 +87,8 @@ import Testing
         ("Hola. Me robaron todo en el camino y me lastime el pie. Donde me pueden revisar?", "medical", ""),
         ("ayer mataron a un muchacho en las vias x irapuato, es seguro seguir x ahi?", "dangers", ""),
         ("J'ai été agressée la nuit dernière. J'ai peur d'être enceinte ou malade. Où aller?", "medical", ""),
+        // ... and does not hide a typo ("papié"), where a weak word does ("please help the boat turn over").
+        ("on ma volé tou mes papié", "legal", ""),
         ("sali x amenazas de la pandilla, mataron a mi tio. como hago pa pedir proteccion?", "rights", "asylum"),
         // A greeting with a language named asks for that language; a lawyer asked for is legal help.
         ("Salam. English please", "language", "en"),
