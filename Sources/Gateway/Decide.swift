@@ -159,14 +159,15 @@ extension Gateway {
            !asks.contains(where: { e.intents[$0] != nil }) {
             strong = .thanks
         }
-        // (A rumour of arrests or raids doubted is a danger too: "dicen que la migra agarra gente en la central, es
-        // cierto?"; a rumour about other rights is a rights question.)
+        // Asking whether an offer or a rumour can be trusted is a question about dangers — unless it is about rights
+        // ("me dijeron que la constancia me deja viajar, es verdad?"), where only a rumour of arrests or raids is a
+        // danger ("dicen que la migra agarra gente en la central, es cierto?").
         if e.doubt, strong == nil, e.intents[.beta] == nil,
            e.intents[.rights] == nil || e.rumour && e.intents[.rights] == .some("detention") {
             strong = .dangers
         }
-        // "dicen que secuestran en reynosa, es cierto?": a rumour doubted is a question about dangers.
-        // (Not a rumour about rights: "me dijeron que la constancia me deja viajar, es verdad?".)
+        // A rumour doubted asks whether a danger is real, even with a kidnapping named ("dicen que secuestran en
+        // reynosa, es cierto?"): not a call for rescue.
         if e.rumour, strong == .dangers, e.doubt { e.intents[.emergency] = nil }
         // "derechos" + "salud": the right to health care, not a doctor (also for a child refused care).
         if let topic = e.intents[.rights], e.intents[.medical] != nil,
