@@ -31,31 +31,24 @@ public enum Target: Hashable, Sendable {
     case choice
     case place(String), route(String), languageName(String)
 
+    /// The keyword ids of the cues above, as staff write them.
+    static let cues: [String: Target] = [
+        "more": .more, "back": .back, "offtopic": .offTopic, "cost": .cost, "authority": .authority, "choice": .choice,
+        "doubt": .doubt, "toward": .toward, "origin": .origin, "deported": .deported, "rumour": .rumour,
+    ]
+
     /// Parses a keyword id of the content (`rights.asylum`, `more`, …).
     init?(keywordID id: String) {
-        switch id {
-        case "more": self = .more
-        case "back": self = .back
-        case "offtopic": self = .offTopic
-        case "cost": self = .cost
-        case "authority": self = .authority
-        case "choice": self = .choice
-        case "doubt": self = .doubt
-        case "toward": self = .toward
-        case "origin": self = .origin
-        case "deported": self = .deported
-        case "rumour": self = .rumour
+        if let cue = Self.cues[id] { self = cue; return }
         // A name one language gives a place ("Mexico" is the capital in French): `place.<slug>`.
-        case _ where id.hasPrefix("place."): self = .place(String(id.dropFirst(6)))
-        default:
-            let parts = id.split(separator: ".", maxSplits: 1).map(String.init)
-            guard let intent = Intent(rawValue: parts[0]), intent != .unknown else { return nil }
-            let topic = parts.count > 1 ? parts[1] : nil
-            // Rights take the design's topics; other intents a strength (see `Gateway.weigh`).
-            if let topic, !(intent == .rights ? Self.rightsTopics : Self.strengths).contains(topic),
-               !(intent == .emergency && topic == "held") { return nil }
-            self = .intent(intent, topic: topic)
-        }
+        if id.hasPrefix("place.") { self = .place(String(id.dropFirst(6))); return }
+        let parts = id.split(separator: ".", maxSplits: 1).map(String.init)
+        guard let intent = Intent(rawValue: parts[0]), intent != .unknown else { return nil }
+        let topic = parts.count > 1 ? parts[1] : nil
+        // Rights take the design's topics; other intents a strength (see `Gateway.weigh`; `held` is emergency's).
+        if let topic, !(intent == .rights ? Self.rightsTopics : Self.strengths).contains(topic),
+           !(intent == .emergency && topic == "held") { return nil }
+        self = .intent(intent, topic: topic)
     }
 
     static let rightsTopics: Set<String> = ["asylum", "health", "detention", "children", "work", "complaint"]
@@ -246,22 +239,13 @@ private struct LexiconBuilder {
     }
 
     static func describe(_ target: Target) -> String {
+        if let cue = Target.cues.first(where: { $0.value == target }) { return cue.key }
         switch target {
         case .intent(let intent, let topic): return topic.map { "\(intent.rawValue).\($0)" } ?? intent.rawValue
-        case .more: return "more"
-        case .back: return "back"
-        case .offTopic: return "offtopic"
-        case .cost: return "cost"
-        case .authority: return "authority"
-        case .choice: return "choice"
-        case .doubt: return "doubt"
-        case .toward: return "toward"
-        case .origin: return "origin"
-        case .deported: return "deported"
-        case .rumour: return "rumour"
         case .place(let slug): return "place \(slug)"
         case .route(let slug): return "route \(slug)"
         case .languageName(let code): return "language \(code)"
+        default: return "\(target)"
         }
     }
 
