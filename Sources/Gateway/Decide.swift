@@ -262,10 +262,11 @@ extension Gateway {
             // is a request too, and so is care described in several words ("agressée il y a 2 jours, peur d'être
             // enceinte ou malade"); one wound is not.)
             let snapshot = intents
+            let strongAsks = precedence.filter { $0 != intent && snapshot[$0] == .some("strong") }
             let asks = strength == "weak"
                 ? precedence.filter { $0 != intent && !isGreeting(.intent($0, topic: nil)) && !(intent == .emergency && $0 == .dangers) }
-                : [.rights, .legal, .shelter, .beta, .subscribe, .stop, .start, .language]
-                    + precedence.filter { $0 != intent && snapshot[$0] == .some("strong") }
+                    + strongAsks  // "help me please, what is this service"
+                : [.rights, .legal, .shelter, .beta, .subscribe, .stop, .start, .language] + strongAsks
                     + (medicalWords >= 2 ? [.medical] : [])
             // (A child named beside an emergency word is not a request: "urgent, ma fille a perdu connaissance".)
             let asked = asks.contains {
