@@ -14,6 +14,9 @@ extension Gateway {
     static let precedence: [Intent] = [.emergency, .stop, .start, .language, .subscribe, .beta, .shelter, .medical,
                                        .rights, .legal, .dangers, .route, .thanks, .menu]
 
+    /// What thanks said several ways does not outweigh: anything asked but the way and its dangers.
+    static let notOutweighedByThanks = precedence.filter { ![.thanks, .menu, .dangers, .route].contains($0) }
+
     /// Places to go and things to know about the way: among them, the one a message talks about most wins.
     static let services: [Intent] = [.beta, .shelter, .medical, .legal, .dangers, .route]
 
@@ -41,8 +44,8 @@ extension Gateway {
         func rightsTopicWins(_ topic: String, over other: String) -> Bool {
             // Against detention, a complaint counts one word more: the words of detention often only name who
             // did it ("un agente del inm me pidio dinero pa no deportarme").
-            let pair: Set = [topic, other]
-            let weight = { (t: String) in (rightsNamed[t] ?? 0) + (t == "complaint" && pair.contains("detention") ? 1 : 0) }
+            let againstDetention = topic == "detention" || other == "detention"
+            let weight = { (t: String) in (rightsNamed[t] ?? 0) + (t == "complaint" && againstDetention ? 1 : 0) }
             let (a, b) = (weight(topic), weight(other))
             return a != b ? a > b : Gateway.topicRank(topic) < Gateway.topicRank(other)
         }
@@ -154,9 +157,8 @@ extension Gateway {
         var strong = weigh(&e.intents, medicalWords: e.count(.medical))
         // Thanks said more ways than anything else ("arrivés sains et saufs, merci", "thanks, we reached hermosillo
         // safe") is thanks — unless something else is asked for ("direct me to a shelter ... we arrived, thank you").
-        let asks = precedence.filter { ![.thanks, .menu, .dangers, .route].contains($0) }
         if strong == nil, e.count(.thanks) >= 2, e.count(.thanks) > e.count(.dangers) + e.count(.route),
-           !asks.contains(where: { e.intents[$0] != nil }) {
+           !notOutweighedByThanks.contains(where: { e.intents[$0] != nil }) {
             strong = .thanks
         }
         // Asking whether an offer or a rumour can be trusted is a question about dangers — unless it is about rights
