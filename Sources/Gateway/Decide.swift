@@ -33,6 +33,7 @@ extension Gateway {
         var afterOrigin = -1
         var route: String?, languageName: String?, languageSpan = 0
         var more = false, back = false, cost = false, authority = false, doubt = false, deported = false, rumour = false
+        var between = false
         var firstRoute = Int.max, firstChild = Int.max
         /// The word after a destination word or a way question ("para", "como llegar a").
         var afterToward = -1
@@ -72,7 +73,7 @@ extension Gateway {
                 }
             case .place(let slug):
                 if hit.position == afterOrigin { origin = origin ?? slug } else if place == nil { place = slug }
-                if hit.position == afterToward { destination = slug }
+                if hit.position == afterToward || between && place != nil && place != slug { destination = slug }
             case .route(let slug): if route == nil { route = slug }
             // "je comprends pas l'espagnol, en français svp": a phrase ("en francais") says which language is
             // wanted better than a bare name; of two such phrases, the later ("no leo frances, mandemelo en español").
@@ -86,6 +87,7 @@ extension Gateway {
             case .cost: cost = true
             case .authority: authority = true
             case .toward: afterToward = hit.position + hit.span
+            case .between: between = true
             case .origin: afterOrigin = hit.position + hit.span
             case .deported: deported = true
             case .rumour: rumour = true

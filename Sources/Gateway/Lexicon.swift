@@ -27,6 +27,9 @@ public enum Target: Hashable, Sendable {
     case origin
     /// Words before a destination ("para", "vers", "to"): of two places, the one after them is asked about.
     case toward
+    /// "entre", "between": of the two places that follow ("entre torreon y chihuahua"), the second is where the
+    /// way goes.
+    case between
     /// Words that say a number is a menu choice ("opcion 4", "le 3", "option 1 please").
     case choice
     case place(String), route(String), languageName(String)
@@ -35,6 +38,7 @@ public enum Target: Hashable, Sendable {
     static let cues: [String: Target] = [
         "more": .more, "back": .back, "offtopic": .offTopic, "cost": .cost, "authority": .authority, "choice": .choice,
         "doubt": .doubt, "toward": .toward, "origin": .origin, "deported": .deported, "rumour": .rumour,
+        "between": .between,
     ]
 
     /// Parses a keyword id of the content (`rights.asylum`, `more`, …).

@@ -6,7 +6,7 @@ import Testing
     @Test(arguments: [
         // A weak word counts only alone.
         ("can I travel to tijuana with my comar paper or will they stop me?", "rights", "asylum"),
-        ("STOP", "stop", ""), ("stop svp", "stop", ""),
+        ("STOP", "stop", ""), ("stop svp", "stop", ""), ("ALTA RUTA PACIFICO", "subscribe", ""),
         ("un medico urgente", "medical", ""), ("urgente!!", "emergency", ""),
         ("who can help me with papers", "legal", ""), ("help me", "emergency", ""),
         // ... but never against a danger word: that is an emergency.
@@ -119,14 +119,17 @@ import Testing
         #expect(Fixtures.engine.first("el 3 de mayo me robaron").command.intent == .emergency)
     }
 
-    /// Of two places, the one after a destination word ("to", "pour", "a") or a way question.
+    /// Of two places, the one after a destination word ("to", "pour", "a") or a way question, or the second after
+    /// "entre"/"between".
     @Test(arguments: [("bus from queretaro to san luis potosi", "san-luis-potosi"),
                       ("de queretaro a san luis potosi en camion cuanto se hace", "san-luis-potosi"),
                       ("On est à Querétaro depuis une semaine. Quel chemin pour monterrey ?", "monterrey"),
                       ("estoy en tapachula, hay albergue?", "tapachula"),
                       ("donde duermo hoy en Chihuahua? vamos pa Juarez", "chihuahua"),
                       ("venimos de El Ceibo caminando y mi primo se lastimo la rodilla, hay algun medico en Palenque?", "palenque"),
-                      ("we walked from El Ceibo", "el-ceibo")])
+                      ("we walked from El Ceibo", "el-ceibo"),
+                      ("hay retenes de la maña entre torreon y chihuahua?", "chihuahua"),
+                      ("r there cartel checkpoints between saltillo n nuevo laredo", "nuevo-laredo")])
     func destination(text: String, place: String) {
         #expect(Fixtures.engine.first(text).command.place == place, "\(text)")
     }
