@@ -7,6 +7,7 @@ import Testing
         // A weak word counts only alone.
         ("can I travel to tijuana with my comar paper or will they stop me?", "rights", "asylum"),
         ("STOP", "stop", ""), ("stop svp", "stop", ""), ("ALTA RUTA PACIFICO", "subscribe", ""),
+        ("avisenme si hay operativos en la ruta del pacifico", "subscribe", ""),
         ("un medico urgente", "medical", ""), ("urgente!!", "emergency", ""),
         ("who can help me with papers", "legal", ""), ("help me", "emergency", ""),
         // ... but never against a danger word: that is an emergency.
