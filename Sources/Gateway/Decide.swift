@@ -124,11 +124,13 @@ extension Gateway {
                 return own || hit.fuzzy
             }
         }
-        // Off-topic words ("i love you baby", "quien gano el partido"): typos, greetings, a child named in passing
-        // and other languages' keywords ("el america" is not "america") are not requests.
+        // Off-topic words ("i love you baby", "quien gano el partido"): typos, greetings, a child named in passing,
+        // a ticket or a country ("el boleto pal futbol", "president of usa") and other languages' keywords ("el
+        // america" is not "america") are not requests.
         if hits.contains(where: { $0.target == .offTopic }) {
             hits.removeAll { hit in
                 hit.fuzzy || isGreeting(hit.target) || hit.target == .intent(.rights, topic: "children")
+                    || hit.target == .intent(.route, topic: nil)
                     || (language != nil && hit.language != nil && hit.language != language)
             }
         }
@@ -226,10 +228,12 @@ extension Gateway {
             }
             command.intent = intent
             command.topic = e.intents[intent] ?? nil
-            // The way or its dangers: of two places, the destination ("de queretaro a san luis potosi", "quel
+            // The way, its dangers or its alerts: of two places, the destination ("de queretaro a san luis potosi", "quel
             // chemin pour monterrey"); anything else is asked where the person is ("donde duermo en chihuahua,
             // vamos pa juarez").
-            if intent == .route || intent == .dangers, let destination = e.destination { command.place = destination }
+            if intent == .route || intent == .dangers || intent == .subscribe, let destination = e.destination {
+                command.place = destination
+            }
             if intent == .language { command.topic = e.languageName ?? command.topic }
             // "Salam. English please": a greeting with a language named asks for that language.
             if intent == .menu, strong == nil, let languageName = e.languageName {

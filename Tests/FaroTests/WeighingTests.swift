@@ -8,6 +8,7 @@ import Testing
         ("can I travel to tijuana with my comar paper or will they stop me?", "rights", "asylum"),
         ("STOP", "stop", ""), ("stop svp", "stop", ""), ("ALTA RUTA PACIFICO", "subscribe", ""),
         ("avisenme si hay operativos en la ruta del pacifico", "subscribe", ""),
+        ("cuanto cuesta el boleto pal futbol", "unknown", ""),
         ("un medico urgente", "medical", ""), ("urgente!!", "emergency", ""),
         ("who can help me with papers", "legal", ""), ("help me", "emergency", ""),
         // ... but never against a danger word: that is an emergency.
@@ -130,7 +131,8 @@ import Testing
                       ("venimos de El Ceibo caminando y mi primo se lastimo la rodilla, hay algun medico en Palenque?", "palenque"),
                       ("we walked from El Ceibo", "el-ceibo"),
                       ("hay retenes de la maña entre torreon y chihuahua?", "chihuahua"),
-                      ("r there cartel checkpoints between saltillo n nuevo laredo", "nuevo-laredo")])
+                      ("r there cartel checkpoints between saltillo n nuevo laredo", "nuevo-laredo"),
+                      ("suscribirme ruta centro, voy de puebla a slp", "san-luis-potosi")])
     func destination(text: String, place: String) {
         #expect(Fixtures.engine.first(text).command.place == place, "\(text)")
     }
