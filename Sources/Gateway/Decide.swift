@@ -228,9 +228,9 @@ extension Gateway {
             }
             command.intent = intent
             command.topic = e.intents[intent] ?? nil
-            // The way, its dangers or its alerts: of two places, the destination ("de queretaro a san luis potosi", "quel
-            // chemin pour monterrey"); anything else is asked where the person is ("donde duermo en chihuahua,
-            // vamos pa juarez").
+            // The way, its dangers or its alerts: of two places, the destination ("de queretaro a san luis potosi",
+            // "quel chemin pour monterrey"); anything else is asked where the person is ("donde duermo en
+            // chihuahua, vamos pa juarez").
             if intent == .route || intent == .dangers || intent == .subscribe, let destination = e.destination {
                 command.place = destination
             }
