@@ -34,6 +34,8 @@ extension Gateway {
         var route: String?, languageName: String?, languageSpan = 0
         var more = false, back = false, cost = false, authority = false, doubt = false, deported = false, rumour = false
         var between = false
+        /// The word after a request frame ("donde hay", "is there", "je cherche").
+        var afterAsk = -10
         var firstRoute = Int.max, firstChild = Int.max
         /// The word after a destination word or a way question ("para", "como llegar a").
         var afterToward = -1
@@ -53,7 +55,10 @@ extension Gateway {
 
         mutating func add(_ hit: Hit) {
             switch hit.target {
-            case .intent(let intent, let topic):
+            case .intent(let intent, var topic):
+                // A place to go named right after a request frame is what is asked for ("donde me puedo quedar",
+                // "is there a clinic", "hay operativos").
+                if topic == nil, Gateway.askable.contains(intent), (0...1).contains(hit.position - afterAsk) { topic = "strong" }
                 counts[IntentSet.index(intent)] += 1
                 if intent == .route {
                     afterToward = hit.position + hit.span
@@ -88,6 +93,7 @@ extension Gateway {
             case .authority: authority = true
             case .toward: afterToward = hit.position + hit.span
             case .between: between = true
+            case .ask: afterAsk = hit.position + hit.span
             case .origin: afterOrigin = hit.position + hit.span
             case .deported: deported = true
             case .rumour: rumour = true
@@ -145,6 +151,8 @@ extension Gateway {
 
     /// The rules that weigh the evidence against itself; returns the intent that says what the whole message is,
     /// if any.
+    static let askable: Set<Intent> = [.shelter, .medical, .legal, .beta, .dangers]
+
     static func applyRules(_ e: inout Evidence) -> Intent? {
         // Police or officials named: what they did (an arrest: detention) says more; else a complaint about them.
         // (Unless the person asks whether an offer can be trusted: then the officials are part of the offer.)

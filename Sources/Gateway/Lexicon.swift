@@ -30,6 +30,9 @@ public enum Target: Hashable, Sendable {
     /// "entre", "between": of the two places that follow ("entre torreon y chihuahua"), the second is where the
     /// way goes.
     case between
+    /// Words that open a request ("donde hay", "is there", "je cherche"): a place to go named right after them is
+    /// what is asked for.
+    case ask
     /// Words that say a number is a menu choice ("opcion 4", "le 3", "option 1 please").
     case choice
     case place(String), route(String), languageName(String)
@@ -38,7 +41,7 @@ public enum Target: Hashable, Sendable {
     static let cues: [String: Target] = [
         "more": .more, "back": .back, "offtopic": .offTopic, "cost": .cost, "authority": .authority, "choice": .choice,
         "doubt": .doubt, "toward": .toward, "origin": .origin, "deported": .deported, "rumour": .rumour,
-        "between": .between,
+        "between": .between, "ask": .ask,
     ]
 
     /// Parses a keyword id of the content (`rights.asylum`, `more`, …).
@@ -239,7 +242,7 @@ private struct LexiconBuilder {
         // A place's name is not: it says nothing of the message's language.
         // Nor are the little words before a destination ("a" in "albergue a juarez").
         let isName = { if case .place = target { return true } else { return false } }()
-        if let language, !isName, target != .toward, target != .origin, !phrase.hasPrefix("re:"), !phrase.contains(" "), !phrase.contains("*") { vote(phrase, language) }
+        if let language, !isName, target != .toward, target != .origin, target != .ask, !phrase.hasPrefix("re:"), !phrase.contains(" "), !phrase.contains("*") { vote(phrase, language) }
     }
 
     static func describe(_ target: Target) -> String {

@@ -9,6 +9,8 @@ import Testing
         ("STOP", "stop", ""), ("stop svp", "stop", ""), ("ALTA RUTA PACIFICO", "subscribe", ""),
         ("avisenme si hay operativos en la ruta del pacifico", "subscribe", ""),
         ("cuanto cuesta el boleto pal futbol", "unknown", ""),
+        // A place to go named right after a request frame is the question, not the story around it.
+        ("estoy embarazada de 6 meses y no me han revisado. dnd hay clinica en palenque? no tengo papeles", "medical", ""),
         ("un medico urgente", "medical", ""), ("urgente!!", "emergency", ""),
         ("who can help me with papers", "legal", ""), ("help me", "emergency", ""),
         // ... but never against a danger word: that is an emergency.
