@@ -120,7 +120,10 @@ public final class Gateway: Sendable {
             let scores = top > 0 || own.count >= 2 ? model.scores(own) : []
             if !scores.isEmpty {
                 let candidates = votes.indices.filter { votes[$0] == top }
-                language = candidates.max { scores[$0] < scores[$1] }
+                let ranked = candidates.sorted { scores[$0] > scores[$1] }
+                // Letters that barely lean ("numero de la cndh": 0.001 per trigram) say nothing either.
+                if ranked.count < 2 || scores[ranked[0]] - scores[ranked[1]] >= LanguageModel.closeCall { language = ranked.first }
+                trace?("letters: \(zip(lexicon.languages, scores).map { "\($0)=\($1)" }.joined(separator: " "))")
             }
         }
         // A one-word keyword of another language that is also a word of the message's own ("son" in "cuantos

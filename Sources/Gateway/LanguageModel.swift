@@ -6,6 +6,8 @@ import Content
 /// ("la bestia passe par celaya": no keyword says French, but "pas", "sse", "par" do).
 struct LanguageModel: Sendable {
     static let buckets = 1 << 14
+    /// Mean log-probabilities per trigram closer than this tell nothing.
+    static let closeCall: Float = 0.01
     /// Log-probability per hashed trigram, one table per language (same order as the lexicon's languages).
     private var tables: [[Float]] = []
 
@@ -31,18 +33,19 @@ struct LanguageModel: Sendable {
         return texts.map(Normalizer.normalize).joined(separator: " ")
     }
 
-    /// Scores of `words` per language (higher is likelier); empty when there is nothing to score.
+    /// Mean log-probability per trigram of `words`, per language (higher is likelier); empty when there is nothing
+    /// to score.
     func scores(_ words: [Substring]) -> [Float] {
         guard !tables.isEmpty else { return [] }
         var scores = [Float](repeating: 0, count: tables.count)
-        var any = false
+        var count = 0
         for word in words where word.utf8.count >= 2 {
             Self.forEachTrigram(of: word) { bucket in
-                any = true
+                count += 1
                 for i in scores.indices { scores[i] += tables[i][bucket] }
             }
         }
-        return any ? scores : []
+        return count > 0 ? scores.map { $0 / Float(count) } : []
     }
 
     /// Hashed trigrams of each word padded with spaces (" la", "la ").
