@@ -47,12 +47,14 @@ public struct RenderedCatalog: Sendable {
             if id != "main", !ui("back_hint").isEmpty { lines.append(ui("back_hint")) }
             return lines.joined(separator: "\n")
         }
-        func add(_ key: String, _ pages: [String], origin: Origin?, menu: String? = nil) {
+        // The language's own emergency line (no fallback: a Spanish line in a Creole reply would not help).
+        let sos = pack.ui["sos_line"] ?? ""
+        func add(_ key: String, _ pages: [String], origin: Origin?, menu: String? = nil, withSOS: Bool = true) {
             var pages = pages
             if let menu, let block = menuBlock(menu, title: ui("submenu_hint")) {
                 pages = pages.isEmpty ? [block] : [pages[0] + "\n" + block] + pages.dropFirst()
             }
-            store(key, code, paginate(pages, more: ui("more")), origin: origin ?? pack.origin)
+            store(key, code, paginate(pages, more: ui("more"), sos: withSOS ? sos : ""), origin: origin ?? pack.origin)
         }
         func text(_ pages: Pages) -> [String] { pages[code] ?? pages[catalog.defaultLanguage] ?? [] }
         func fill(_ s: String, _ values: [String: String]) -> String {
@@ -70,7 +72,9 @@ public struct RenderedCatalog: Sendable {
             }.joined(separator: "\n")
         }
 
-        if let main = menuBlock("main", title: ui("menu_title")) { store("menu", code, paginate([main], more: ui("more")), origin: catalog.menuOrigins["main"] ?? pack.origin) }
+        if let main = menuBlock("main", title: ui("menu_title")) {
+            store("menu", code, paginate([main], more: ui("more"), sos: sos), origin: catalog.menuOrigins["main"] ?? pack.origin)
+        }
         for (id, entry) in catalog.replies {
             add(id, text(entry.pages), origin: entry.meta.origin, menu: catalog.menus[id] != nil ? id : nil)
         }
@@ -89,13 +93,15 @@ public struct RenderedCatalog: Sendable {
         for route in catalog.routes.values {
             let name = route.names[code] ?? route.names[catalog.defaultLanguage] ?? route.slug
             add("route@\(route.slug)", text(route.text).map { fill($0, ["route": name]) }, origin: route.meta.origin)
-            add("ui.subscribed@\(route.slug)", [fill(ui("subscribed"), ["route": name])], origin: pack.origin)
+            add("ui.subscribed@\(route.slug)", [fill(ui("subscribed"), ["route": name])], origin: pack.origin, withSOS: false)
         }
+        // Answers to housekeeping (stop, language, alerts) do not carry the emergency line; every other answer does.
         for key in ["thanks", "stopped", "started", "language_set", "no_more", "unknown_plain", "flood", "place_ask"] {
-            add("ui.\(key)", [ui(key)], origin: pack.origin)
+            add("ui.\(key)", [ui(key)], origin: pack.origin, withSOS: key == "place_ask" || key == "no_more")
         }
-        add("ui.subscribe_ask", [ui("subscribe_ask")], origin: pack.origin, menu: catalog.menus["route"] != nil ? "route" : nil)
-        if catalog.menus["language"] != nil { add("language", [], origin: pack.origin, menu: "language") }
+        add("ui.subscribe_ask", [ui("subscribe_ask")], origin: pack.origin, menu: catalog.menus["route"] != nil ? "route" : nil,
+            withSOS: false)
+        if catalog.menus["language"] != nil { add("language", [], origin: pack.origin, menu: "language", withSOS: false) }
         for id in pack.labels.keys {
             add("ui.unknown@\(id)", [fill(ui("unknown"), ["suggestion": pack.labels[id] ?? id])], origin: pack.origin)
         }
@@ -121,8 +127,10 @@ public struct RenderedCatalog: Sendable {
     }
 
     /// Cuts texts into pages within the budget: each given page stays whole when it fits with the "more" phrase;
-    /// a page too long is cut at line, sentence or word ends.
-    func paginate(_ texts: [String], more: String) -> [Page] {
+    /// a page too long is cut at line, sentence or word ends. The first page ends with the emergency line `sos`
+    /// when it does not name the number yet and the line costs no extra SMS (an emergency misunderstood as a
+    /// question still sees 911 first).
+    func paginate(_ texts: [String], more: String, sos: String = "") -> [Page] {
         let suffix = more.isEmpty ? "" : "\n" + more
         var pieces: [String] = []
         for text in texts where !text.isEmpty {
@@ -130,6 +138,12 @@ public struct RenderedCatalog: Sendable {
             if info.segments <= budget { pieces.append(text); continue }
             let capacity = Self.capacity(budget, info.encoding) - SMS.info(suffix).units
             pieces += SMS.chunks(text, maxUnits: max(40, capacity), encoding: info.encoding)
+        }
+        let number = sos.filter(\.isNumber)
+        if let first = pieces.first, !sos.isEmpty, number.isEmpty || !first.contains(number) {
+            let end = pieces.count > 1 ? suffix : ""
+            let with = first + "\n" + sos
+            if SMS.info(with + end).segments <= SMS.info(first + end).segments { pieces[0] = with }
         }
         return pieces.enumerated().map { i, piece in
             let text = i < pieces.count - 1 ? piece + suffix : piece

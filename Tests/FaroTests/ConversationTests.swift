@@ -1,3 +1,4 @@
+import Content
 import Conversation
 import Foundation
 import Gateway
@@ -94,6 +95,27 @@ import Testing
         let junk = Fixtures.engine.first("jajaja")
         #expect(junk.command.intent == .unknown)
         #expect(!junk.reply.text.isEmpty)
+    }
+
+    /// An emergency understood as a question still sees 911 first: every answer but housekeeping (stop, start,
+    /// language, alerts) names it on its first page, unless the line would cost one more SMS there.
+    @Test func firstPagesNameTheEmergencyNumber() throws {
+        let rendered = Fixtures.engine.conversation.rendered
+        let housekeeping = ["ui.stopped", "ui.started", "ui.language_set", "ui.subscribe_ask", "language", "ui.flood"]
+        var named = 0, total = 0
+        for key in rendered.keys where !housekeeping.contains(key) && !key.hasPrefix("ui.subscribed@") {
+            for code in Fixtures.engine.catalog.languageCodes {
+                let pages = try #require(rendered.pages(key, code))
+                let first = try #require(pages.first)
+                total += 1
+                if first.text.contains("911") { named += 1; continue }
+                let line = try #require(Fixtures.engine.catalog.languages[code]?.ui["sos_line"])
+                let more = pages.count > 1 ? "\n" + (Fixtures.engine.catalog.languages[code]?.ui["more"] ?? "") : ""
+                let body = pages.count > 1 ? String(first.text.dropLast(more.count)) : first.text
+                #expect(SMS.info(body + "\n" + line + more).segments > first.info.segments, "\(key) \(code)")
+            }
+        }
+        #expect(named * 10 >= total * 9, "\(named) of \(total) first pages name 911")
     }
 
     @Test func everyReplyFitsTheBudget() {
