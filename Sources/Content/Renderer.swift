@@ -97,7 +97,7 @@ public struct RenderedCatalog: Sendable {
         }
         // Answers to housekeeping (stop, language, alerts) do not carry the emergency line; every other answer does.
         for key in ["thanks", "stopped", "started", "language_set", "no_more", "unknown_plain", "flood", "place_ask"] {
-            add("ui.\(key)", [ui(key)], origin: pack.origin, withSOS: key == "place_ask" || key == "no_more")
+            add("ui.\(key)", [ui(key)], origin: pack.origin, withSOS: !["stopped", "started", "language_set"].contains(key))
         }
         add("ui.subscribe_ask", [ui("subscribe_ask")], origin: pack.origin, menu: catalog.menus["route"] != nil ? "route" : nil,
             withSOS: false)

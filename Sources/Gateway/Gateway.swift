@@ -264,8 +264,7 @@ public final class Gateway: Sendable {
         for id in found.ids {
             for meaning in lexicon.meanings[lexicon.fuzzyMeanings[id]] {
                 if placesOnly { guard case .place = meaning.target else { continue } }
-                // Little words (a destination's "para", "entre", a choice's "option") are never guessed from a typo.
-                if meaning.target == .toward || meaning.target == .between || meaning.target == .ask || meaning.target == .choice { continue }
+                if Target.littleWords.contains(meaning.target) { continue }
                 // Place names need 5+ letters to be guessed from a typo.
                 if case .place = meaning.target, query.utf8.count < 5 { continue }
                 hits.append(Hit(target: meaning.target, language: meaning.language, position: position, fuzzy: true, votes: true))

@@ -37,6 +37,9 @@ public enum Target: Hashable, Sendable {
     case choice
     case place(String), route(String), languageName(String)
 
+    /// Little words ("para", "entre", "donde hay", a choice's "option"): never guessed from a typo.
+    static let littleWords: Set<Target> = [.toward, .between, .ask, .choice]
+
     /// The keyword ids of the cues above, as staff write them.
     static let cues: [String: Target] = [
         "more": .more, "back": .back, "offtopic": .offTopic, "cost": .cost, "authority": .authority, "choice": .choice,
