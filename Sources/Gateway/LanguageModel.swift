@@ -7,7 +7,7 @@ import Content
 struct LanguageModel: Sendable {
     static let buckets = 1 << 14
     /// Mean log-probabilities per trigram closer than this tell nothing.
-    static let closeCall: Float = 0.01
+    static let closeCall: Float = 0.02
     /// Log-probability per hashed trigram, one table per language (same order as the lexicon's languages).
     private var tables: [[Float]] = []
 
