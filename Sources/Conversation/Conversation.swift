@@ -8,7 +8,7 @@ public struct Conversation: Sendable {
     /// After this long without messages, numbered replies and follow-ups start afresh.
     public static let memorySeconds: Double = 30 * 60
     /// Intents whose question a bare place or route name can answer ("albergue" then "ixtepec").
-    static let followUps: Set<Intent> = [.dangers, .route, .shelter, .medical, .legal, .beta, .subscribe]
+    static let followUps: Set<Intent> = [.dangers, .route, .shelter, .medical, .legal, .beta, .subscribe, .rights]
 
     public init(catalog: Catalog, rendered: RenderedCatalog) {
         self.catalog = catalog; self.rendered = rendered
@@ -24,6 +24,7 @@ public struct Conversation: Sendable {
         if let choice = command.choice { command = resolve(choice: choice, state: state, original: command) }
         if command.implied, let last = state.last, Self.followUps.contains(last.intent) {
             command.intent = last.intent
+            if last.intent == .rights { command.topic = last.topic }
             if last.intent == .route, command.place != nil, command.route == nil { command.intent = .dangers }
         }
         if command.implied, state.menu == "subscribe" { command.intent = .subscribe }
@@ -44,6 +45,12 @@ public struct Conversation: Sendable {
         case .rights:
             key = command.topic.map { "rights.\($0)" } ?? "rights"
             if command.topic == nil { menu = "rights" }
+            // A place sent after a rights answer ("asilo", then "tapachula") asks where to go there: the place's
+            // help (COMAR, legal aid, CNDH; clinics for the right to care), the same question kept.
+            if command.implied, let place = command.place {
+                let help = "\(command.topic == "health" ? "medical" : "legal")@\(place)"
+                if rendered.pages(help, language) != nil { key = help; menu = nil }
+            }
         case .dangers:
             if let place = command.place { key = "dangers@\(place)" }
             else if let route = command.route { key = "route@\(route)" }

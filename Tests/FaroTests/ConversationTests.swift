@@ -43,6 +43,10 @@ import Testing
         #expect(d[1].command.intent == .shelter && d[1].command.place == "ixtepec")
         let e = Fixtures.engine.conversation(["peligros", "nogales"])
         #expect(e[1].command.intent == .dangers && e[1].command.place == "nogales")
+        // After a rights answer, a place asks where to go there: the place's help, the question kept.
+        let f = Fixtures.engine.conversation(["je veux demander l asile ou aller", "tapachula"])
+        #expect(f[1].command.intent == .rights && f[1].command.topic == "asylum" && f[1].command.place == "tapachula")
+        #expect(f[1].reply.text.contains("COMAR") && f[1].reply.text != f[0].reply.text)
     }
 
     @Test func followUpsExpire() {
