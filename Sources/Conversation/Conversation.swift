@@ -28,6 +28,10 @@ public struct Conversation: Sendable {
             if last.intent == .route, command.place != nil, command.route == nil { command.intent = .dangers }
         }
         if command.implied, state.menu == "subscribe" { command.intent = .subscribe }
+        // "todavia lo tienen" after an emergency in Matamoros: the same emergency, where it was (staff need it).
+        if command.intent == .emergency, command.place == nil, let last = state.last, last.intent == .emergency {
+            command.place = last.place
+        }
 
         // DESIGN.md: the message's language when its words tell (set above); else the remembered one; else the
         // default. Words that several languages share ("danger tijuana", "STOP") tell nothing.

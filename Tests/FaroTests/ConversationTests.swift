@@ -47,6 +47,10 @@ import Testing
         let f = Fixtures.engine.conversation(["je veux demander l asile ou aller", "tapachula"])
         #expect(f[1].command.intent == .rights && f[1].command.topic == "asylum" && f[1].command.place == "tapachula")
         #expect(f[1].reply.text.contains("COMAR") && f[1].reply.text != f[0].reply.text)
+        // A second emergency message keeps where the first one was, for the staff who get the escalation.
+        let g = Fixtures.engine.conversation(["secuestraron a mi hermano en matamoros", "todavia lo tienen ahorita que hago"])
+        #expect(g[1].command.intent == .emergency && g[1].command.place == "matamoros")
+        #expect(g[1].effects.contains(.escalate(place: "matamoros", language: "es")))
     }
 
     @Test func followUpsExpire() {
