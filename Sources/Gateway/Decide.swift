@@ -167,9 +167,9 @@ extension Gateway {
             e.intents[.rights] = "detention"; e.rightsNamed["detention", default: 0] += 1
         }
         var strong = weigh(&e.intents, medicalWords: e.count(.medical))
-        // Asking to be told about a route is subscribing, however its dangers are put ("avisenme si hay operativos
-        // en la ruta del pacifico").
-        if strong == .dangers, e.intents[.subscribe] != nil, e.route != nil { strong = .subscribe }
+        // Asking to be told about a route or a place is subscribing, however its dangers are put ("avisenme si hay
+        // operativos en la ruta del pacifico", "avisenme si hay peligro en coatza").
+        if strong == .dangers, e.intents[.subscribe] != nil, e.route != nil || e.place != nil { strong = .subscribe }
         // Thanks said more ways than anything else ("arrivés sains et saufs, merci", "thanks, we reached hermosillo
         // safe") is thanks — unless something else is asked for ("direct me to a shelter ... we arrived, thank you").
         if strong == nil, e.count(.thanks) >= 2, e.count(.thanks) > e.count(.dangers) + e.count(.route),

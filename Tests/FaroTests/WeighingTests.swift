@@ -8,6 +8,7 @@ import Testing
         ("can I travel to tijuana with my comar paper or will they stop me?", "rights", "asylum"),
         ("STOP", "stop", ""), ("stop svp", "stop", ""), ("ALTA RUTA PACIFICO", "subscribe", ""),
         ("avisenme si hay operativos en la ruta del pacifico", "subscribe", ""),
+        ("avisenme si hay peligro en coatza", "subscribe", ""),
         ("cuanto cuesta el boleto pal futbol", "unknown", ""),
         // A place to go named right after a request frame is the question, not the story around it.
         ("estoy embarazada de 6 meses y no me han revisado. dnd hay clinica en palenque? no tengo papeles", "medical", ""),
