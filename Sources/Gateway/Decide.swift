@@ -88,7 +88,7 @@ extension Gateway {
                 }
             case .more: more = true
             case .back: back = true
-            case .offTopic, .choice: break
+            case .offTopic, .choice, .elsewhere: break
             case .cost: cost = true
             case .authority: authority = true
             case .toward: afterToward = hit.position + hit.span

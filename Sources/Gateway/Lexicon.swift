@@ -33,18 +33,21 @@ public enum Target: Hashable, Sendable {
     /// Words that open a request ("donde hay", "is there", "je cherche"): a place to go named right after them is
     /// what is asked for.
     case ask
+    /// Names of places Faro has no content for that contain a listed place's name ("san luis rio colorado" is not
+    /// San Luis Potosí): matched whole, so the listed place is not read inside them; they mean nothing else.
+    case elsewhere
     /// Words that say a number is a menu choice ("opcion 4", "le 3", "option 1 please").
     case choice
     case place(String), route(String), languageName(String)
 
     /// Little words ("para", "entre", "donde hay", a choice's "option"): never guessed from a typo.
-    static let littleWords: Set<Target> = [.toward, .between, .ask, .choice]
+    static let littleWords: Set<Target> = [.toward, .between, .ask, .choice, .elsewhere]
 
     /// The keyword ids of the cues above, as staff write them.
     static let cues: [String: Target] = [
         "more": .more, "back": .back, "offtopic": .offTopic, "cost": .cost, "authority": .authority, "choice": .choice,
         "doubt": .doubt, "toward": .toward, "origin": .origin, "deported": .deported, "rumour": .rumour,
-        "between": .between, "ask": .ask,
+        "between": .between, "ask": .ask, "elsewhere": .elsewhere,
     ]
 
     /// Parses a keyword id of the content (`rights.asylum`, `more`, …).
@@ -245,7 +248,7 @@ private struct LexiconBuilder {
         // A place's name is not: it says nothing of the message's language.
         // Nor are the little words before a destination ("a" in "albergue a juarez").
         let isName = { if case .place = target { return true } else { return false } }()
-        if let language, !isName, target != .toward, target != .origin, target != .ask, !phrase.hasPrefix("re:"), !phrase.contains(" "), !phrase.contains("*") { vote(phrase, language) }
+        if let language, !isName, target != .toward, target != .origin, target != .ask, target != .elsewhere, !phrase.hasPrefix("re:"), !phrase.contains(" "), !phrase.contains("*") { vote(phrase, language) }
     }
 
     static func describe(_ target: Target) -> String {

@@ -147,6 +147,9 @@ import Testing
         #expect(clinic.language == "fr" && clinic.place == "ciudad-hidalgo")
         #expect(Fixtures.engine.first("c'est dangereux a mexico?").command.place == "ciudad-de-mexico")
         #expect(Fixtures.engine.first("albergue en mexico").command.place == nil)
+        // A place Faro has no content for is not the listed place inside its name (`elsewhere`).
+        #expect(Fixtures.engine.first("donde hay clinica gratis en san luis rio colorado").command.place == nil)
+        #expect(Fixtures.engine.first("donde hay clinica gratis en san luis").command.place == "san-luis-potosi")
         // Words Spanish and French share, letters that barely lean: the message tells no language.
         #expect(Fixtures.engine.first("numero de la CNDH").command.language == nil)
         #expect(Fixtures.engine.first("central route cities?").command.language == "en")
