@@ -42,6 +42,8 @@ public enum Target: Hashable, Sendable {
 
     /// Little words ("para", "entre", "donde hay", a choice's "option"): never guessed from a typo.
     static let littleWords: Set<Target> = [.toward, .between, .ask, .choice, .elsewhere]
+    /// Cues whose words say nothing about the message's language ("a", "de", "donde", a place's name).
+    static let nonVoting: Set<Target> = [.toward, .origin, .ask, .elsewhere]
 
     /// The keyword ids of the cues above, as staff write them.
     static let cues: [String: Target] = [
@@ -248,7 +250,7 @@ private struct LexiconBuilder {
         // A place's name is not: it says nothing of the message's language.
         // Nor are the little words before a destination ("a" in "albergue a juarez").
         let isName = { if case .place = target { return true } else { return false } }()
-        if let language, !isName, target != .toward, target != .origin, target != .ask, target != .elsewhere, !phrase.hasPrefix("re:"), !phrase.contains(" "), !phrase.contains("*") { vote(phrase, language) }
+        if let language, !isName, !Target.nonVoting.contains(target), !phrase.hasPrefix("re:"), !phrase.contains(" "), !phrase.contains("*") { vote(phrase, language) }
     }
 
     static func describe(_ target: Target) -> String {
