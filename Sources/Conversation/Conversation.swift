@@ -5,8 +5,10 @@ import Gateway
 public struct Conversation: Sendable {
     public let catalog: Catalog
     public let rendered: RenderedCatalog
-    /// After this long without messages, numbered replies and follow-ups start afresh.
-    public static let memorySeconds: Double = 30 * 60
+    /// After this long without messages, numbered replies and follow-ups start afresh. Two hours, not thirty
+    /// minutes: on the way, an answer waits for signal or credit (a blind conversation writer sent "tapachula" 49
+    /// minutes after the shelter menu, meaning shelters there).
+    public static let memorySeconds: Double = 2 * 60 * 60
     /// Intents whose question a bare place or route name can answer ("albergue" then "ixtepec").
     static let followUps: Set<Intent> = [.dangers, .route, .shelter, .medical, .legal, .beta, .subscribe, .rights]
 

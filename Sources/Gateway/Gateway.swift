@@ -71,14 +71,14 @@ public final class Gateway: Sendable {
         addOrthographyVotes(text, &votes)
         let guess = Self.winner(votes)
 
-        // SMS spellings expanded in the language the words suggest (any language's when they suggest none).
+        // SMS spellings expanded in the language the words suggest, and only in it (a French "j'ai" is not the
+        // Spanish "ai" for "hay", an English "nose" not "no se"); in any language's when the words suggest none.
         var expandedWords: [Substring] = []
         var expandedInfos: [WordInfo] = []
         expandedWords.reserveCapacity(words.count)
         for (word, info) in zip(words, infos) {
-            if info.sms >= 0 {
-                let expansion = lexicon.expansions[Int(info.sms)]
-                let long = guess.flatMap { expansion.byLanguage[$0] } ?? expansion.any
+            let expansion = info.sms >= 0 ? lexicon.expansions[Int(info.sms)] : nil
+            if let expansion, let long = guess.map({ expansion.byLanguage[$0] }) ?? expansion.any {
                 for part in long.split(separator: " ") {
                     expandedWords.append(part)
                     expandedInfos.append(WordInfo(filler: true))

@@ -134,6 +134,24 @@ private struct LexiconBuilder {
         for code in lexicon.languages {
             for name in catalog.languages[code]?.names ?? [] { add(name.text, .languageName(code), language: nil, origin: name.origin) }
         }
+        // SMS spellings before keywords: a keyword is read the way a message is ("combien d heures" is matched as
+        // "combien de heures", since a message's "d" always reaches the matcher as "de").
+        for code in lexicon.languages {
+            var sms: [String: String] = [:]
+            if let pack = catalog.languages[code] {
+                for (short, long) in pack.sms {
+                    let key = Normalizer.normalize(short), value = Normalizer.normalize(long)
+                    guard !key.isEmpty, !key.contains(" ") else {
+                        issues.append(ContentIssue(.warning, pack.origin, "SMS spelling '\(short)' must be one word")); continue
+                    }
+                    sms[key] = value
+                    if lexicon.mergedSMS[key] == nil { lexicon.mergedSMS[key] = value }
+                    for word in value.split(separator: " ") { lexicon.fillers.insert(String(word)) }
+                }
+            }
+            lexicon.sms.append(sms)
+        }
+        for (li, map) in lexicon.sms.enumerated() { for key in map.keys { vote(key, li) } }
         for (li, code) in lexicon.languages.enumerated() {
             guard let pack = catalog.languages[code] else { continue }
             for (id, keywords) in pack.keywords.sorted(by: { $0.key < $1.key }) {
@@ -148,18 +166,6 @@ private struct LexiconBuilder {
                 for keyword in keywords { add(keyword.text, target, language: li, origin: keyword.origin) }
             }
             for word in pack.detect { vote(Normalizer.normalize(word), li); lexicon.fillers.insert(Normalizer.normalize(word)) }
-            var sms: [String: String] = [:]
-            for (short, long) in pack.sms {
-                let key = Normalizer.normalize(short), value = Normalizer.normalize(long)
-                guard !key.isEmpty, !key.contains(" ") else {
-                    issues.append(ContentIssue(.warning, pack.origin, "SMS spelling '\(short)' must be one word")); continue
-                }
-                sms[key] = value
-                vote(key, li)
-                if lexicon.mergedSMS[key] == nil { lexicon.mergedSMS[key] = value }
-                for word in value.split(separator: " ") { lexicon.fillers.insert(String(word)) }
-            }
-            lexicon.sms.append(sms)
             lexicon.labels[code] = pack.labels
         }
         for place in catalog.places.values.sorted(by: { $0.slug < $1.slug }) {
@@ -218,7 +224,18 @@ private struct LexiconBuilder {
                 issues.append(ContentIssue(.warning, origin, "keyword '\(raw)' has no letters or digits")); return
             }
             phrase = words.joined(separator: " ")
+            // Also as a message reaches the matcher, its SMS spellings expanded in the keyword's language (in each
+            // language for a place's name): the written form still matches where that language is not guessed.
+            let maps = language.map { [lexicon.sms[$0]] } ?? lexicon.sms
+            for map in maps {
+                let expanded = words.map { map[$0] ?? $0 }.joined(separator: " ")
+                if expanded != phrase { addPhrase(expanded, raw: raw, target, language: language, origin: origin) }
+            }
         }
+        addPhrase(phrase, raw: raw, target, language: language, origin: origin)
+    }
+
+    private mutating func addPhrase(_ phrase: String, raw: String, _ target: Target, language: Int?, origin: Origin) {
         // Language codes such as "en" or "es" are ordinary words in Spanish and French: only a whole message
         // made of the code means the language (handled by the gateway).
         if case .languageName = target, phrase.count <= 2 { return }

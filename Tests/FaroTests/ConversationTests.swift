@@ -56,6 +56,9 @@ import Testing
     @Test func followUpsExpire() {
         var state = SubscriberState()
         state = Fixtures.engine.handle(text: "albergue", state: state, now: Fixtures.noon).state
+        // Within two hours (waiting for signal or credit) the place still answers the question; after, it is new.
+        let soon = Fixtures.engine.handle(text: "ixtepec", state: state, now: Fixtures.noon + 50 * 60)
+        #expect(soon.command.intent == .shelter)
         let later = Fixtures.engine.handle(text: "ixtepec", state: state, now: Fixtures.noon + 3 * 3600)
         #expect(later.command.intent == .dangers)
     }

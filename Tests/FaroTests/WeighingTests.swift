@@ -140,6 +140,17 @@ import Testing
         #expect(Fixtures.engine.first(text).command.place == place, "\(text)")
     }
 
+    /// A keyword is read the way a message is: written with an SMS spelling ("cb d heures", "q tal esta") it still
+    /// matches, and a message's SMS spellings are expanded only in the language its words suggest (the French
+    /// "j'ai" is not the Spanish "ai" for "hay").
+    @Test func smsSpellingsInKeywordsAndMessages() {
+        let hours = Fixtures.engine.first("cb d'heures de veracruz a puebla?").command
+        #expect(hours.intent.rawValue == "route" && hours.place == "puebla")
+        let fear = Fixtures.engine.first("j'ai peur").command
+        #expect(fear.intent.rawValue == "dangers" && fear.language == "fr")
+        #expect(Fixtures.engine.first("gracias x la info").command.intent.rawValue == "thanks")
+    }
+
     /// Names do not vote for a language; a language may name a place its own way (`place.<slug>`); a near tie of
     /// letters tells nothing.
     @Test func namesAndLanguages() {
