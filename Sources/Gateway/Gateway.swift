@@ -122,7 +122,8 @@ public final class Gateway: Sendable {
                 let candidates = votes.indices.filter { votes[$0] == top }
                 let ranked = candidates.sorted { scores[$0] > scores[$1] }
                 // Letters that barely lean ("numero de la cndh": 0.001 per trigram) say nothing either.
-                if ranked.count < 2 || scores[ranked[0]] - scores[ranked[1]] >= LanguageModel.closeCall { language = ranked.first }
+                if scores[ranked[0]] >= LanguageModel.noLanguage,
+                   ranked.count < 2 || scores[ranked[0]] - scores[ranked[1]] >= LanguageModel.closeCall { language = ranked.first }
                 trace?("letters: \(zip(lexicon.languages, scores).map { "\($0)=\($1)" }.joined(separator: " "))")
             }
         }

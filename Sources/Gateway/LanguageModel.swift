@@ -8,6 +8,9 @@ struct LanguageModel: Sendable {
     static let buckets = 1 << 14
     /// Mean log-probabilities per trigram closer than this tell nothing.
     static let closeCall: Float = 0.02
+    /// Letters that fit no language this well (keyboard mashing: "kjdhf ksjd", about -10 per trigram, where words of
+    /// a language score -7 to -8) tell nothing either.
+    static let noLanguage: Float = -9
     /// Log-probability per hashed trigram, one table per language (same order as the lexicon's languages).
     private var tables: [[Float]] = []
 

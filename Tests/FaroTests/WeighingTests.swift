@@ -164,5 +164,8 @@ import Testing
         // Words Spanish and French share, letters that barely lean: the message tells no language.
         #expect(Fixtures.engine.first("numero de la CNDH").command.language == nil)
         #expect(Fixtures.engine.first("central route cities?").command.language == "en")
+        // Keyboard mashing fits no language's letters: it tells none (the reply takes the remembered or default).
+        #expect(Fixtures.engine.first("kjdhf ksjd 77").command.language == nil)
+        #expect(Fixtures.engine.first("ojala llueva pronto").command.language == "es")
     }
 }
