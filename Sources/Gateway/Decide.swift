@@ -257,7 +257,9 @@ extension Gateway {
         } else if e.route != nil {  // "la ruta del golfo pasa por veracruz?" asks about the route
             command.intent = .route; command.implied = true
         } else if command.place != nil {
+            // Places alone ask about their dangers: of two, the destination ("de ciudad hidalgo jusqu a tapachula").
             command.intent = .dangers; command.implied = true
+            command.place = e.destination ?? command.place
         } else if e.more {
             command.intent = .menu; command.more = true
         } else if e.back {

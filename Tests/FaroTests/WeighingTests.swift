@@ -126,7 +126,8 @@ import Testing
 
     /// Of two places, the one after a destination word ("to", "pour", "a") or a way question, or the second after
     /// "entre"/"between".
-    @Test(arguments: [("bus from queretaro to san luis potosi", "san-luis-potosi"),
+    @Test(arguments: [("on peut marcher de ciudad hidalgo jusqu a tapachula?", "tapachula"),
+                      ("bus from queretaro to san luis potosi", "san-luis-potosi"),
                       ("de queretaro a san luis potosi en camion cuanto se hace", "san-luis-potosi"),
                       ("On est à Querétaro depuis une semaine. Quel chemin pour monterrey ?", "monterrey"),
                       ("estoy en tapachula, hay albergue?", "tapachula"),
