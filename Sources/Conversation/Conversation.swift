@@ -58,7 +58,8 @@ public struct Conversation: Sendable {
                 if rendered.pages(help, language) != nil { key = help; menu = nil }
             }
         case .dangers:
-            if let place = command.place { key = "dangers@\(place)" }
+            if command.jobOffer, rendered.pages("rights.work", language) != nil { key = "rights.work" }
+            else if let place = command.place { key = "dangers@\(place)" }
             else if let route = command.route { key = "route@\(route)" }
             else { key = "dangers"; menu = catalog.menus["dangers"] != nil ? "dangers" : nil }
         case .route:

@@ -21,6 +21,8 @@ public struct Command: Sendable, Equatable, Codable {
     public var suggestion: String?
     /// The intent was implied by a bare place or route name; a follow-up to the previous question may override it.
     public var implied: Bool
+    /// A question whether a job offer can be trusted: a question about dangers, answered with the job-offer warning.
+    public var jobOffer = false
 
     public init(intent: Intent, topic: String? = nil, place: String? = nil, route: String? = nil,
                 language: String? = nil, choice: Int? = nil, more: Bool = false, suggestion: String? = nil, implied: Bool = false) {

@@ -33,7 +33,7 @@ extension Gateway {
         var afterOrigin = -1
         var route: String?, languageName: String?, languageSpan = 0
         var more = false, back = false, cost = false, authority = false, doubt = false, deported = false, rumour = false
-        var between = false
+        var between = false, jobOffer = false
         /// The word after a request frame ("donde hay", "is there", "je cherche").
         var afterAsk = -10
         var firstRoute = Int.max, firstChild = Int.max
@@ -178,7 +178,13 @@ extension Gateway {
         }
         // Asking whether an offer or a rumour can be trusted is a question about dangers — unless it is about rights
         // ("me dijeron que la constancia me deja viajar, es verdad?"), where only a rumour of arrests or raids is a
-        // danger ("dicen que la migra agarra gente en la central, es cierto?").
+        // danger ("dicen que la migra agarra gente en la central, es cierto?"). A job offer doubted ("me ofrecieron
+        // trabajo con casa, sera trampa?") is a danger too, the trap of trafficking: answered with the job-offer
+        // warning.
+        if e.doubt, strong == nil, e.intents[.beta] == nil, e.rightsNamed.keys.allSatisfy({ $0 == "work" }),
+           e.intents[.rights] == .some("work") {
+            strong = .dangers; e.jobOffer = true
+        }
         if e.doubt, strong == nil, e.intents[.beta] == nil,
            e.intents[.rights] == nil || e.rumour && e.intents[.rights] == .some("detention") {
             strong = .dangers
@@ -236,6 +242,7 @@ extension Gateway {
             }
             command.intent = intent
             command.topic = e.intents[intent] ?? nil
+            command.jobOffer = e.jobOffer && intent == .dangers
             // The way, its dangers or its alerts: of two places, the destination ("de queretaro a san luis potosi",
             // "quel chemin pour monterrey"); anything else is asked where the person is ("donde duermo en
             // chihuahua, vamos pa juarez").

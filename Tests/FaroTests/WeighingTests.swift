@@ -101,16 +101,26 @@ import Testing
         ("Mon cousin est détenu à la estacion migratoria. Il a le droit de voir un avocat?", "rights", "detention"),
         // Children named twice are the question even after a way word.
         ("im traveling with my 2 kids can they be taken from me", "rights", "children"),
-        // Asking whether an offer or a rumour can be trusted is about dangers; a job offer is about work.
+        // Asking whether an offer or a rumour can be trusted is about dangers, a job offer too (its warning is the
+        // reply: see jobOfferDoubtedGetsItsWarning); pay owed is about work.
         ("Un señor vende citas de CBP One en 500 dolares. Es real o es fraude?", "dangers", ""),
         ("someone on whatsapp sells cbp one appointments is it legit", "dangers", ""),
-        ("job offer in tijuana is it legit", "rights", "work"),
+        ("job offer in tijuana is it legit", "dangers", ""),
+        ("trabaje 2 semanas en una obra y el encargado no me quiere pagar", "rights", "work"),
         ("The guys in orange shirts giving water. Are they beta? Can i trust them", "beta", ""),
     ])
     func weighs(text: String, intent: String, topic: String) {
         let command = Fixtures.engine.first(text).command
         #expect(command.intent.rawValue == intent, "\(text)")
         #expect((command.topic ?? "") == topic, "\(text)")
+    }
+
+    @Test func jobOfferDoubtedGetsItsWarning() {
+        let offer = Fixtures.engine.first("me ofrecieron trabajo en chihuahua con casa, sera trampa?")
+        #expect(offer.command.intent.rawValue == "dangers" && offer.command.place == "chihuahua")
+        let warning = Fixtures.engine.first("derechos laborales").reply.text
+        #expect(offer.reply.text == warning)
+        #expect(Fixtures.engine.first("peligros chihuahua").reply.text != warning)
     }
 
     /// "opcion 4", "le 3": a number said with a word that makes it a choice picks from the main menu (1 SOS,
