@@ -33,7 +33,7 @@ extension Gateway {
         var afterOrigin = -1
         var route: String?, languageName: String?, languageSpan = 0
         var more = false, back = false, cost = false, authority = false, doubt = false, deported = false, rumour = false
-        var between = false, jobOffer = false
+        var between = false, jobOffer = false, offTopic = false
         /// The word after a request frame ("donde hay", "is there", "je cherche").
         var afterAsk = -10
         var firstRoute = Int.max, firstChild = Int.max
@@ -88,7 +88,8 @@ extension Gateway {
                 }
             case .more: more = true
             case .back: back = true
-            case .offTopic, .choice, .elsewhere: break
+            case .offTopic: offTopic = true
+            case .choice, .elsewhere: break
             case .cost: cost = true
             case .authority: authority = true
             case .toward: afterToward = hit.position + hit.span
@@ -263,8 +264,9 @@ extension Gateway {
             command.intent = .language; command.topic = languageName
         } else if e.route != nil {  // "la ruta del golfo pasa por veracruz?" asks about the route
             command.intent = .route; command.implied = true
-        } else if command.place != nil {
-            // Places alone ask about their dangers: of two, the destination ("de ciudad hidalgo jusqu a tapachula").
+        } else if command.place != nil, !e.offTopic {
+            // Places alone ask about their dangers: of two, the destination ("de ciudad hidalgo jusqu a tapachula");
+            // not a place named beside something off-topic ("a good roti shop in tijuana").
             command.intent = .dangers; command.implied = true
             command.place = e.destination ?? command.place
         } else if e.more {

@@ -28,6 +28,7 @@ import Testing
         ("donde hay medico gratis", "medical", ""),
         // Off-topic words silence greetings, typos and babies.
         ("te quiero bebe", "unknown", ""), ("i love you baby", "unknown", ""), ("quien gano el partido", "unknown", ""),
+        ("cuanto esta el dolar hoy en tapachula", "unknown", ""),  // a place beside them is no question about it
         ("feliz cumpleaños, donde hay albergue en tijuana", "shelter", ""),
         // Rumours are dangers; a child beside a risk question is a detail; a minor held by migration is children.
         ("dicen q en orizaba asaltan a los del tren es cierto", "dangers", ""),
