@@ -193,6 +193,7 @@ private struct Reader {
             detect: strings(get("detect"), "detect").map(\.text), sms: [:], keywords: [:], labels: [:], ui: [:],
             origin: origin(root))
         for (key, _, value) in mapping(get("sms"), "sms") ?? [] { pack.sms[key] = value.string ?? "" }
+        for (key, _, value) in mapping(get("sounds"), "sounds") ?? [] { pack.sounds.append((key, value.string ?? "")) }
         for (key, _, value) in mapping(get("keywords"), "keywords") ?? [] { pack.keywords[key, default: []] += strings(value, "keywords of \(key)") }
         for (key, _, value) in mapping(get("labels"), "labels") ?? [] { pack.labels[key] = value.string ?? "" }
         for (key, _, value) in mapping(get("ui"), "ui") ?? [] { pack.ui[key] = value.string ?? "" }

@@ -65,6 +65,8 @@ public struct LanguagePack: Sendable {
     public var names: [Keyword]
     public var detect: [String]
     public var sms: [String: String]
+    /// Spellings that sound alike, in order ("ll" is written "y" by ear): `Sounds` folds unknown words with them.
+    public var sounds: [(written: String, heard: String)] = []
     /// Keyword id (intent or `intent.topic`) to keywords.
     public var keywords: [String: [Keyword]]
     public var labels: [String: String]

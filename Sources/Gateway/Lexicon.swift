@@ -109,6 +109,10 @@ struct Lexicon: Sendable {
     var expansions: [(byLanguage: [String?], any: String)] = []
     /// Per phrase: does a match vote for the phrase's language (multi-word, not an expression)?
     var phraseVotes: [Bool] = []
+    /// Per language: how its words sound (nil when its file gives no `sounds`), and each keyword word by its sound
+    /// ("" when two words sound alike: neither is guessed).
+    var sounds: [Sounds?] = []
+    var soundsLike: [[String: String]] = []
 
     static func build(_ catalog: Catalog) -> (Lexicon, [ContentIssue]) {
         var builder = LexiconBuilder(catalog: catalog)
@@ -181,6 +185,7 @@ private struct LexiconBuilder {
         }
         compile()
         indexWords()
+        indexSounds()
         lexicon.phraseVotes = lexicon.phrases.map { $0.utf8.contains(0x20) && !$0.hasPrefix("re:") }
         return (lexicon, issues)
     }
@@ -195,6 +200,22 @@ private struct LexiconBuilder {
                 lexicon.expansions.append((lexicon.sms.map { $0[word] }, any))
             }
             lexicon.info[word] = info
+        }
+    }
+
+    /// The words of every keyword and name, by how they sound in each language that says how its words sound.
+    mutating func indexSounds() {
+        lexicon.sounds = lexicon.languages.map { code in catalog.languages[code].flatMap(Sounds.init) }
+        lexicon.soundsLike = lexicon.sounds.map { _ in [:] }
+        for (phrase, meanings) in zip(lexicon.phrases, lexicon.meanings) where !phrase.hasPrefix("re:") {
+            for (li, sounds) in lexicon.sounds.enumerated() {
+                guard let sounds, meanings.contains(where: { $0.language == nil || $0.language == li }) else { continue }
+                for word in phrase.split(separator: " ") where !word.hasSuffix("*") {
+                    let key = sounds.fold(word)
+                    if let other = lexicon.soundsLike[li][key], other != word { lexicon.soundsLike[li][key] = "" }
+                    else { lexicon.soundsLike[li][key] = String(word) }
+                }
+            }
         }
     }
 

@@ -163,6 +163,17 @@ import Testing
         #expect(Fixtures.engine.first("gracias x la info").command.intent.rawValue == "thanks")
     }
 
+    /// Written by ear: in a language whose file says how its words sound (`sounds:`), an unknown word that sounds like
+    /// one keyword word is that word; known words and other languages are left alone.
+    @Test func writtenByEar() {
+        #expect(Fixtures.engine.first("nesesito donde kedarme esta noche").command.intent.rawValue == "shelter")
+        #expect(Fixtures.engine.first("kiero volver a resibir los mensajes").command.intent.rawValue == "start")
+        let brother = Fixtures.engine.first("mi ermano esta detenido en la estasion migratoria nesesito un licensiado").command
+        #expect(brother.intent.rawValue == "legal")
+        // English is not read by Spanish sounds ("boy" is not "voy").
+        #expect(Fixtures.engine.first("my boy has fever").command.intent.rawValue == "medical")
+    }
+
     /// Names do not vote for a language; a language may name a place its own way (`place.<slug>`); a near tie of
     /// letters tells nothing.
     @Test func namesAndLanguages() {
