@@ -29,8 +29,9 @@ extension Gateway {
         /// The first place named (not counting where someone comes from, unless it is the only one), and the one
         /// after a destination word ("de X a Y": Y) if any.
         var place: String?, destination: String?, origin: String?
-        /// The word after an origin word ("venimos de", "from").
-        var afterOrigin = -1
+        /// The word after an origin word ("venimos de", "from") and after a word for where the person is now
+        /// ("ya estoy en"), and the place named there.
+        var afterOrigin = -1, afterHere = -1, here: String?
         var route: String?, languageName: String?, languageSpan = 0
         var more = false, back = false, cost = false, authority = false, doubt = false, deported = false, rumour = false
         var between = false, jobOffer = false, offTopic = false
@@ -77,8 +78,11 @@ extension Gateway {
                     intents[intent] = topic
                 }
             case .place(let slug):
-                if hit.position == afterOrigin { origin = origin ?? slug } else if place == nil { place = slug }
-                if hit.position == afterToward || between && place != nil && place != slug { destination = slug }
+                // ("estoy en monterrey", "je suis a altar": the place follows one little word, never a destination.)
+                let isHere = afterHere >= 0 && (afterHere...afterHere + 1).contains(hit.position)
+                if isHere { here = here ?? slug }
+                if hit.position == afterOrigin || isHere { origin = origin ?? slug } else if place == nil { place = slug }
+                if !isHere, hit.position == afterToward || between && place != nil && place != slug { destination = slug }
             case .route(let slug): if route == nil { route = slug }
             // "je comprends pas l'espagnol, en français svp": a phrase ("en francais") says which language is
             // wanted better than a bare name; of two such phrases, the later ("no leo frances, mandemelo en español").
@@ -96,6 +100,7 @@ extension Gateway {
             case .between: between = true
             case .ask: afterAsk = hit.position + hit.span
             case .origin: afterOrigin = hit.position + hit.span
+            case .here: afterHere = hit.position + hit.span
             case .deported: deported = true
             case .rumour: rumour = true
             case .doubt:
@@ -247,8 +252,10 @@ extension Gateway {
             // The way, its dangers or its alerts: of two places, the destination ("de queretaro a san luis potosi",
             // "quel chemin pour monterrey"); anything else is asked where the person is ("donde duermo en
             // chihuahua, vamos pa juarez").
-            if intent == .route || intent == .dangers || intent == .subscribe, let destination = e.destination {
-                command.place = destination
+            if intent == .route || intent == .dangers || intent == .subscribe {
+                if let destination = e.destination { command.place = destination }
+            } else if let here = e.here {
+                command.place = here
             }
             if intent == .language { command.topic = e.languageName ?? command.topic }
             // "Salam. English please": a greeting with a language named asks for that language.

@@ -14,7 +14,7 @@ public enum Target: Hashable, Sendable {
     /// detention).
     case authority
     /// Asking whether something can be trusted ("es real o es fraude?", "c'est vrai ?", "is it legit"): an offer or
-    /// a rumour is a question about dangers, unless it is a job offer (the rights of workers answer it).
+    /// a rumour is a question about dangers (a job offer is answered with the job-offer warning).
     case doubt
     /// Deported, told as what happened ("me deportaron ayer", "soy deportado"): detention rights when nothing else
     /// is asked; beside a request (a shelter, a doctor, papers) it is background.
@@ -25,6 +25,10 @@ public enum Target: Hashable, Sendable {
     /// Words before where someone comes from ("venimos de", "desde", "from"): of two places, the other one is asked
     /// about.
     case origin
+    /// Words before where someone is now ("ya estoy en", "je suis a", "I am in"): for the way and its dangers, like
+    /// an origin, the other place is asked about; for anything else, this one ("tengo cita en la comar de
+    /// tapachula pero ya estoy en monterrey, puedo seguir el tramite aqui?": Monterrey).
+    case here
     /// Words before a destination ("para", "vers", "to"): of two places, the one after them is asked about.
     case toward
     /// "entre", "between": of the two places that follow ("entre torreon y chihuahua"), the second is where the
@@ -41,7 +45,7 @@ public enum Target: Hashable, Sendable {
     case place(String), route(String), languageName(String)
 
     /// Little words ("para", "entre", "donde hay", a choice's "option"): never guessed from a typo.
-    static let littleWords: Set<Target> = [.toward, .between, .ask, .choice, .elsewhere]
+    static let littleWords: Set<Target> = [.toward, .between, .ask, .choice, .elsewhere, .here]
     /// Cues whose words say nothing about the message's language ("a", "de", "donde", a place's name).
     static let nonVoting: Set<Target> = [.toward, .origin, .ask, .elsewhere]
 
@@ -49,7 +53,7 @@ public enum Target: Hashable, Sendable {
     static let cues: [String: Target] = [
         "more": .more, "back": .back, "offtopic": .offTopic, "cost": .cost, "authority": .authority, "choice": .choice,
         "doubt": .doubt, "toward": .toward, "origin": .origin, "deported": .deported, "rumour": .rumour,
-        "between": .between, "ask": .ask, "elsewhere": .elsewhere,
+        "between": .between, "ask": .ask, "elsewhere": .elsewhere, "here": .here,
     ]
 
     /// Parses a keyword id of the content (`rights.asylum`, `more`, …).

@@ -138,6 +138,9 @@ import Testing
     /// Of two places, the one after a destination word ("to", "pour", "a") or a way question, or the second after
     /// "entre"/"between".
     @Test(arguments: [("on peut marcher de ciudad hidalgo jusqu a tapachula?", "tapachula"),
+                      // Where the person is now: for the way, the other place; for anything else, that one.
+                      ("c loin matamoros d'ici? je suis a mty", "matamoros"),
+                      ("tengo cita en comar de tapachula pero ya estoy en monterrey, puedo seguir el tramite aqui?", "monterrey"),
                       ("bus from queretaro to san luis potosi", "san-luis-potosi"),
                       ("de queretaro a san luis potosi en camion cuanto se hace", "san-luis-potosi"),
                       ("On est à Querétaro depuis une semaine. Quel chemin pour monterrey ?", "monterrey"),
