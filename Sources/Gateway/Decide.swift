@@ -71,8 +71,8 @@ extension Gateway {
                 }
                 guard let existing = intents[intent] else { intents[intent] = topic; return }
                 if intent != .rights {
-                    // strong outweighs plain, which outweighs held, which outweighs weak or past
-                    let weight = { (t: String?) in t == "strong" ? 3 : t == nil ? 2 : t == "held" ? 1 : 0 }
+                    // strong outweighs plain, which outweighs held or hurt, which outweigh weak or past
+                    let weight = { (t: String?) in t == "strong" ? 3 : t == nil ? 2 : t == "held" || t == "hurt" ? 1 : 0 }
                     if weight(topic) > weight(existing) { intents[intent] = .some(topic) }
                 } else if let topic, existing.map({ rightsTopicWins(topic, over: $0) }) ?? true {
                     intents[intent] = topic
@@ -295,13 +295,17 @@ extension Gateway {
         for intent in precedence where intent != .rights {
             guard case .some(.some(let strength)) = intents[intent] else { continue }
             if strength == "strong" { strong = strong ?? intent; intents[intent] = .some(nil); continue }
+            if strength == "hurt" { intents[intent] = .some(nil); continue }
             // (Anything asked in so many words — a strong keyword: "donde me pueden revisar", "es seguro seguir?" —
             // is a request too, and so is care described in several words ("agressée il y a 2 jours, peur d'être
             // enceinte ou malade"); one wound is not.)
             let snapshot = intents
             let strongAsks = precedence.filter { $0 != intent && snapshot[$0] == .some("strong") }
+            // (Nor is a wound told beside an urgent word a request for a doctor: "urgente herido cerca de irapuato",
+            // "aidez moi je suis blesse".)
             let asks = strength == "weak"
-                ? precedence.filter { $0 != intent && !isGreeting(.intent($0, topic: nil)) && !(intent == .emergency && $0 == .dangers) }
+                ? precedence.filter { $0 != intent && !isGreeting(.intent($0, topic: nil))
+                    && !(intent == .emergency && ($0 == .dangers || $0 == .medical && snapshot[.medical] == .some("hurt"))) }
                     + strongAsks  // "help me please, what is this service"
                 : [.rights, .legal, .shelter, .beta, .subscribe, .stop, .start, .language] + strongAsks
                     + (medicalWords >= 2 ? [.medical] : [])

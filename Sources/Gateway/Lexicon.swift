@@ -64,9 +64,10 @@ public enum Target: Hashable, Sendable {
         let parts = id.split(separator: ".", maxSplits: 1).map(String.init)
         guard let intent = Intent(rawValue: parts[0]), intent != .unknown else { return nil }
         let topic = parts.count > 1 ? parts[1] : nil
-        // Rights take the design's topics; other intents a strength (see `Gateway.weigh`; `held` is emergency's).
+        // Rights take the design's topics; other intents a strength (see `Gateway.weigh`; `held` is emergency's,
+        // `hurt` medical's).
         if let topic, !(intent == .rights ? Self.rightsTopics : Self.strengths).contains(topic),
-           !(intent == .emergency && topic == "held") { return nil }
+           !(intent == .emergency && topic == "held"), !(intent == .medical && topic == "hurt") { return nil }
         self = .intent(intent, topic: topic)
     }
 

@@ -13,6 +13,9 @@ import Testing
         // A place to go named right after a request frame is the question, not the story around it.
         ("estoy embarazada de 6 meses y no me han revisado. dnd hay clinica en palenque? no tengo papeles", "medical", ""),
         ("un medico urgente", "medical", ""), ("urgente!!", "emergency", ""),
+        // A wound told beside an urgent word is an emergency; a doctor asked for beside them is not.
+        ("urgente herido cerca de irapuato", "emergency", ""), ("aidez moi je suis blesse", "emergency", ""),
+        ("urgente mi hijo esta herido donde hay una clinica", "medical", ""),
         ("who can help me with papers", "legal", ""), ("help me", "emergency", ""),
         // ... but never against a danger word: that is an emergency.
         ("they kidnap us in a house we are 12 pls help", "emergency", ""),
