@@ -30,6 +30,12 @@ public struct Conversation: Sendable {
             if last.intent == .route, command.place != nil, command.route == nil { command.intent = .dangers }
         }
         if command.implied, state.menu == "subscribe" { command.intent = .subscribe }
+        // After an emergency, details with no request of their own ("somos 4 y un niño, porfavor rapido") are more of
+        // the same emergency.
+        if let last = state.last, last.intent == .emergency,
+           command.intent == .unknown || command.intent == .rights && command.topic == "children" {
+            command.intent = .emergency; command.topic = nil
+        }
         // "todavia lo tienen" after an emergency in Matamoros: the same emergency, where it was (staff need it).
         if command.intent == .emergency, command.place == nil, let last = state.last, last.intent == .emergency {
             command.place = last.place

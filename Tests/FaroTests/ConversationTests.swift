@@ -51,6 +51,9 @@ import Testing
         let g = Fixtures.engine.conversation(["secuestraron a mi hermano en matamoros", "todavia lo tienen ahorita que hago"])
         #expect(g[1].command.intent == .emergency && g[1].command.place == "matamoros")
         #expect(g[1].effects.contains(.escalate(place: "matamoros", language: "es")))
+        // Details with no request of their own, after an emergency, are more of it.
+        let h = Fixtures.engine.conversation(["ayuda nos tienen encerrados en una casa en reynosa", "somos 4 y un niño porfavor rapido"])
+        #expect(h[1].command.intent == .emergency && h[1].command.place == "reynosa")
     }
 
     @Test func followUpsExpire() {
