@@ -35,6 +35,9 @@ extension Gateway {
         var route: String?, languageName: String?, languageSpan = 0
         var more = false, back = false, cost = false, authority = false, doubt = false, deported = false, rumour = false
         var between = false, jobOffer = false, offTopic = false
+        /// A place Faro has no content for named as what is asked about (not where someone comes from): then the
+        /// origin is not the answer ("how many hours from palenque to villahermosa", "ou dormir a escuintla").
+        var elsewhereAsked = false
         /// The word after a request frame ("donde hay", "is there", "je cherche").
         var afterAsk = -10
         var firstRoute = Int.max, firstChild = Int.max
@@ -93,7 +96,8 @@ extension Gateway {
             case .more: more = true
             case .back: back = true
             case .offTopic: offTopic = true
-            case .choice, .elsewhere: break
+            case .elsewhere: if hit.position != afterOrigin, hit.position != afterHere { elsewhereAsked = true }
+            case .choice: break
             case .cost: cost = true
             case .authority: authority = true
             case .toward: afterToward = hit.position + hit.span
@@ -227,7 +231,7 @@ extension Gateway {
 
     /// The winning intent and its details.
     static func command(from e: Evidence, strong: Intent?) -> Command {
-        var command = Command(intent: .unknown, place: e.place ?? e.origin, route: e.route)
+        var command = Command(intent: .unknown, place: e.place ?? (e.elsewhereAsked ? nil : e.origin), route: e.route)
         // Detention and complaints name what the message is about; shelter or doctor words around them are
         // details ("in the migration station they don't let me call my family"). Asylum is often background
         // ("I already applied at COMAR but have nowhere to sleep").

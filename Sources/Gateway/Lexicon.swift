@@ -172,7 +172,9 @@ private struct LexiconBuilder {
                     issues.append(ContentIssue(.error, keywords.first?.origin ?? pack.origin, "unknown place '\(slug)' in keyword id '\(id)'"))
                     continue
                 }
-                for keyword in keywords { add(keyword.text, target, language: li, origin: keyword.origin) }
+                // Names of places Faro has no content for belong to no language, like the listed places' names.
+                let language = target == .elsewhere ? nil : li
+                for keyword in keywords { add(keyword.text, target, language: language, origin: keyword.origin) }
             }
             for word in pack.detect { vote(Normalizer.normalize(word), li); lexicon.fillers.insert(Normalizer.normalize(word)) }
             lexicon.labels[code] = pack.labels

@@ -190,6 +190,8 @@ import Testing
         // A place Faro has no content for is not the listed place inside its name (`elsewhere`).
         #expect(Fixtures.engine.first("donde hay clinica gratis en san luis rio colorado").command.place == nil)
         #expect(Fixtures.engine.first("donde hay clinica gratis en san luis").command.place == "san-luis-potosi")
+        // Asked about a place Faro has no content for, the place someone comes from is not the answer.
+        #expect(Fixtures.engine.first("how many hours from palenque to villahermosa").command.place == nil)
         // Words Spanish and French share, letters that barely lean: the message tells no language.
         #expect(Fixtures.engine.first("numero de la CNDH").command.language == nil)
         #expect(Fixtures.engine.first("central route cities?").command.language == "en")
