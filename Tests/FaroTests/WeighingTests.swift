@@ -7,6 +7,8 @@ import Testing
         // A weak word counts only alone.
         ("can I travel to tijuana with my comar paper or will they stop me?", "rights", "asylum"),
         ("STOP", "stop", ""), ("stop svp", "stop", ""), ("ALTA RUTA PACIFICO", "subscribe", ""),
+        // Leaving a route's alerts is stopping, not subscribing again.
+        ("cancel the gulf route alerts", "stop", ""), ("quitar alertas ruta golfo", "stop", ""),
         ("avisenme si hay operativos en la ruta del pacifico", "subscribe", ""),
         ("avisenme si hay peligro en coatza", "subscribe", ""),
         ("cuanto cuesta el boleto pal futbol", "unknown", ""),
