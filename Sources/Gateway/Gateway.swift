@@ -91,10 +91,9 @@ public final class Gateway: Sendable {
         // Words written by ear, in a language that says how its words sound: an unknown word that sounds like one
         // keyword word is that word ("yegamos" is "llegamos").
         if let guess, let sounds = lexicon.sounds[guess] {
-            for i in expandedWords.indices where expandedWords[i].utf8.count >= 3 {
+            for i in expandedWords.indices where !expandedInfos[i].known && expandedWords[i].utf8.count >= 3 {
                 let word = expandedWords[i]
-                guard lexicon.info[String(word)] == nil, let heard = lexicon.soundsLike[guess][sounds.fold(word)],
-                      !heard.isEmpty, heard != word else { continue }
+                guard let heard = lexicon.soundsLike[guess][sounds.fold(word)], !heard.isEmpty, heard != word else { continue }
                 expandedWords[i] = Substring(heard)
                 expandedInfos[i] = lexicon.info[heard] ?? .unknown
                 expandedInfos[i].votes = 0  // this word voted as written (nothing) above

@@ -77,12 +77,14 @@ public enum Target: Hashable, Sendable {
 
 /// Plain values only, so copying one costs no reference counting.
 struct WordInfo: Sendable {
+    /// False only for `unknown`: a word no keyword, name, SMS spelling or language word uses.
+    var known = true
     var votes: UInt64 = 0
     var filler = false
     var inPhrase = false
     /// Index in `Lexicon.expansions`, or -1 when no language spells this word as SMS shorthand.
     var sms: Int32 = -1
-    static let unknown = WordInfo()
+    static let unknown = WordInfo(known: false)
 }
 
 /// One normalized phrase and what it means; `language` is nil for names that belong to no language (places).
@@ -198,7 +200,10 @@ private struct LexiconBuilder {
     }
 
     mutating func indexWords() {
-        let all = Set(lexicon.wordLanguages.keys).union(lexicon.fillers).union(lexicon.phraseWords).union(lexicon.mergedSMS.keys)
+        // (Every word Faro knows, so `known` tells a misspelling apart: one-word names and cues too.)
+        let single = lexicon.phrases.lazy.filter { !$0.hasPrefix("re:") && !$0.contains(" ") && !$0.contains("*") }
+        let all = Set(lexicon.wordLanguages.keys).union(lexicon.fillers).union(lexicon.phraseWords)
+            .union(lexicon.mergedSMS.keys).union(single)
         for word in all {
             var info = WordInfo(votes: lexicon.wordLanguages[word] ?? 0, filler: lexicon.fillers.contains(word),
                                 inPhrase: lexicon.phraseWords.contains(word))
