@@ -135,12 +135,9 @@ func sqlValue(_ path: String, _ sql: String) -> String? {
         process.standardError = FileHandle.nullDevice
         try process.run()
         // Wait until some results were emitted, then kill without warning.
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline, ((try? FileManager.default.attributesOfItem(atPath: results)[.size] as? Int) ?? 0) < 2_000_000 {
-            try await Task.sleep(for: .milliseconds(50))
-        }
+        Self.wait(until: results, holds: 2_000_000)
         kill(process.processIdentifier, SIGKILL)
-        while process.isRunning { try await Task.sleep(for: .milliseconds(10)) }
+        process.waitUntilExit()
         #expect(process.terminationReason == .uncaughtSignal)
 
         // A line cut by the kill was being written; only whole lines count as emitted (each was committed first).
@@ -162,6 +159,16 @@ func sqlValue(_ path: String, _ sql: String) -> String? {
 }
 
 extension SimulatorTests {
+    /// Blocks until the file at `path` holds `bytes`, or a minute passed. Blocking on purpose: a Task.sleep could
+    /// resume only after the whole run, when the suite's other tests hold the cooperative pool (seen: a 300,000
+    /// message replay finished before the test woke to interrupt it).
+    static func wait(until path: String, holds bytes: Int) {
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0) < bytes {
+            usleep(20_000)
+        }
+    }
+
     /// Ctrl-C: the run stops, flushes what was processed, prints the partial summary and exits 130.
     @Test func interruptFlushesAndSummarises() async throws {
         let binary = Fixtures.root.appendingPathComponent(".build/debug/simulator").path
@@ -180,12 +187,9 @@ extension SimulatorTests {
         process.standardOutput = FileHandle(forWritingAtPath: out)
         process.standardError = FileHandle.nullDevice
         try process.run()
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline, ((try? FileManager.default.attributesOfItem(atPath: results)[.size] as? Int) ?? 0) < 1_000_000 {
-            try await Task.sleep(for: .milliseconds(50))
-        }
+        Self.wait(until: results, holds: 1_000_000)
         kill(process.processIdentifier, SIGINT)
-        while process.isRunning { try await Task.sleep(for: .milliseconds(10)) }
+        process.waitUntilExit()
         #expect(process.terminationStatus == 130)
         let summary = try String(contentsOfFile: out, encoding: .utf8)
         #expect(summary.contains("Interrupted") && summary.contains("Messages: "))
