@@ -150,12 +150,20 @@ extension Gateway {
                     || (language != nil && hit.language != nil && hit.language != language)
             }
         }
-        // (Something that happened does not hide a typo: "on ma volé tou mes papié" asks for papers.)
-        let exactIntent = hits.contains { hit in
+        // (Something that happened — a theft, a wound — does not hide a typo: "on ma volé tou mes papié" asks for
+        // papers; and a call for help opening the message does not hide a typo of an emergency: "help!! my brother
+        // got kidnaped" — "la police aide les kidnappeurs" is no call for help.)
+        let exact = hits.filter { hit in
             guard case .intent(_, let topic) = hit.target, !hit.fuzzy else { return false }
-            return topic != "past"
+            return topic != "past" && topic != "hurt"
         }
-        if exactIntent { hits.removeAll { if case .intent = $0.target { return $0.fuzzy } else { return false } } }
+        if !exact.isEmpty {
+            let onlyHelp = exact.allSatisfy { $0.target == .intent(.menu, topic: nil) && $0.position == 0 }
+            hits.removeAll { hit in
+                guard case .intent(let intent, _) = hit.target, hit.fuzzy else { return false }
+                return !(onlyHelp && intent == .emergency)
+            }
+        }
         return hits
     }
 

@@ -26,6 +26,10 @@ import Testing
         // Something that happened yields to a request beside it, not to a wound or a place.
         ("me robaron", "emergency", ""), ("me robaron, donde hay albergue", "shelter", ""),
         ("nos asaltaron y mi esposa esta herida", "emergency", ""),
+        // A wound or a call for help opening the message does not hide a typo of what happened; a verb "aide" does.
+        ("ayuda me acaban de asaltar en coatzacoalcos estoy herido", "emergency", ""),
+        ("help!! my brother got kidnaped in reynosa they ask 5000 dlls now", "emergency", ""),
+        ("c'est vrai que la police aide les kidnappeurs a reynosa?", "dangers", ""),
         ("cops in juarez stole my phone", "rights", "complaint"),
         // Money beside a doctor: the right to care; money alone, or a free doctor asked for, is not.
         ("la clinica me cobro 500 pesos", "rights", "health"),
@@ -34,6 +38,10 @@ import Testing
         // Off-topic words silence greetings, typos and babies.
         ("te quiero bebe", "unknown", ""), ("i love you baby", "unknown", ""), ("quien gano el partido", "unknown", ""),
         ("cuanto esta el dolar hoy en tapachula", "unknown", ""),  // a place beside them is no question about it
+        ("gracias ya estoy a salvo", "thanks", ""),  // ... and only as written: "salvo" is not "saldo"
+        ("vous vendez des cartes sim?", "unknown", ""),
+        // The migration office is where papers are done, not a detention.
+        ("c est ou le bureau de l INM a tapachula", "legal", ""),
         ("feliz cumpleaños, donde hay albergue en tijuana", "shelter", ""),
         // Rumours are dangers; a child beside a risk question is a detail; a minor held by migration is children.
         ("dicen q en orizaba asaltan a los del tren es cierto", "dangers", ""),
