@@ -96,6 +96,7 @@ extension Gateway {
             case .more: more = true
             case .back: back = true
             case .offTopic: offTopic = true
+            case .idiom: break
             case .elsewhere: if hit.position != afterOrigin, hit.position != afterHere { elsewhereAsked = true }
             case .choice: break
             case .cost: cost = true

@@ -128,14 +128,14 @@ public final class Gateway: Sendable {
             // The person's own words (typos included): not exact keywords or names, not numbers.
             let own = expandedWords.indices.filter { !exact[$0] && !expandedWords[$0].utf8.contains { $0 >= 0x30 && $0 <= 0x39 } }
                 .map { expandedWords[$0] }
-            let scores = top > 0 || own.count >= 2 ? model.scores(own) : []
+            let (scores, trigrams) = top > 0 || own.count >= 2 ? model.scores(own) : ([], 0)
             if !scores.isEmpty {
                 let candidates = votes.indices.filter { votes[$0] == top }
                 let ranked = candidates.sorted { scores[$0] > scores[$1] }
-                // Letters that barely lean ("numero de la cndh": 0.001 per trigram) say nothing either.
-                if scores[ranked[0]] >= LanguageModel.noLanguage,
-                   ranked.count < 2 || scores[ranked[0]] - scores[ranked[1]] >= LanguageModel.closeCall { language = ranked.first }
-                trace?("letters: \(zip(lexicon.languages, scores).map { "\($0)=\($1)" }.joined(separator: " "))")
+                // Letters that barely lean say nothing either.
+                if scores[ranked[0]] >= LanguageModel.noLanguage, ranked.count < 2
+                    || (scores[ranked[0]] - scores[ranked[1]]) * Float(trigrams) >= LanguageModel.closeCall { language = ranked.first }
+                trace?("letters: \(zip(lexicon.languages, scores).map { "\($0)=\($1)" }.joined(separator: " ")) over \(trigrams) trigrams")
             }
         }
         // A one-word keyword of another language that is also a word of the message's own ("son" in "cuantos

@@ -6,8 +6,10 @@ import Content
 /// ("la bestia passe par celaya": no keyword says French, but "pas", "sse", "par" do).
 struct LanguageModel: Sendable {
     static let buckets = 1 << 14
-    /// Mean log-probabilities per trigram closer than this tell nothing.
-    static let closeCall: Float = 0.02
+    /// Languages whose letters' total log-probabilities are closer than this (in nats) tell nothing: a short text
+    /// that barely leans ("numero de la cndh": 3 trigrams of its own, 0.06) is no evidence, however its mean leans
+    /// (a mean threshold flipped such texts whenever a content edit moved the tables). Chosen on all labelled data.
+    static let closeCall: Float = 0.15
     /// Letters that fit no language this well (keyboard mashing: "kjdhf ksjd", about -10 per trigram, where words of
     /// a language score -7 to -8) tell nothing either.
     static let noLanguage: Float = -9
@@ -36,10 +38,10 @@ struct LanguageModel: Sendable {
         return texts.map(Normalizer.normalize).joined(separator: " ")
     }
 
-    /// Mean log-probability per trigram of `words`, per language (higher is likelier); empty when there is nothing
-    /// to score.
-    func scores(_ words: [Substring]) -> [Float] {
-        guard !tables.isEmpty else { return [] }
+    /// Mean log-probability per trigram of `words`, per language (higher is likelier), and the number of trigrams;
+    /// empty when there is nothing to score.
+    func scores(_ words: [Substring]) -> (means: [Float], trigrams: Int) {
+        guard !tables.isEmpty else { return ([], 0) }
         var scores = [Float](repeating: 0, count: tables.count)
         var count = 0
         for word in words where word.utf8.count >= 2 {
@@ -48,7 +50,7 @@ struct LanguageModel: Sendable {
                 for i in scores.indices { scores[i] += tables[i][bucket] }
             }
         }
-        return count > 0 ? scores.map { $0 / Float(count) } : []
+        return count > 0 ? (scores.map { $0 / Float(count) }, count) : ([], 0)
     }
 
     /// Hashed trigrams of each word padded with spaces (" la", "la ").

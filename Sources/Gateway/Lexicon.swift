@@ -40,12 +40,15 @@ public enum Target: Hashable, Sendable {
     /// Names of places Faro has no content for that contain a listed place's name ("san luis rio colorado" is not
     /// San Luis Potosí): matched whole, so the listed place is not read inside them; they mean nothing else.
     case elsewhere
+    /// Phrases that hold a keyword but do not mean it ("my phone is almost dead", "no es urgente", "me muero de
+    /// hambre"): matched whole, so the keyword is not read inside them; they mean nothing else.
+    case idiom
     /// Words that say a number is a menu choice ("opcion 4", "le 3", "option 1 please").
     case choice
     case place(String), route(String), languageName(String)
 
     /// Little words ("para", "entre", "donde hay", a choice's "option"): never guessed from a typo.
-    static let littleWords: Set<Target> = [.toward, .between, .ask, .choice, .elsewhere, .here]
+    static let littleWords: Set<Target> = [.toward, .between, .ask, .choice, .elsewhere, .here, .idiom]
     /// Cues whose words say nothing about the message's language ("a", "de", "donde", a place's name).
     static let nonVoting: Set<Target> = [.toward, .origin, .ask, .elsewhere]
 
@@ -54,6 +57,7 @@ public enum Target: Hashable, Sendable {
         "more": .more, "back": .back, "offtopic": .offTopic, "cost": .cost, "authority": .authority, "choice": .choice,
         "doubt": .doubt, "toward": .toward, "origin": .origin, "deported": .deported, "rumour": .rumour,
         "between": .between, "ask": .ask, "elsewhere": .elsewhere, "here": .here,
+        "idiom": .idiom,
     ]
 
     /// Parses a keyword id of the content (`rights.asylum`, `more`, …).

@@ -30,6 +30,13 @@ import Testing
         ("ayuda me acaban de asaltar en coatzacoalcos estoy herido", "emergency", ""),
         ("help!! my brother got kidnaped in reynosa they ask 5000 dlls now", "emergency", ""),
         ("c'est vrai que la police aide les kidnappeurs a reynosa?", "dangers", ""),
+        // Someone fallen from the train is an emergency, unless care is asked for beside it.
+        ("mi compa se cayo del tren", "emergency", ""),
+        ("mi esposo se cayo del tren, no puede caminar pero no sangra mucho, hay clinica en orizaba?", "medical", ""),
+        ("estamos atorados en un vagon cerrado hace mucho calor no podemos salir", "emergency", ""),
+        // Idioms hold a keyword without meaning it.
+        ("Pls my phone is almost dead, give me the beta number", "beta", ""),
+        ("need doctor, my back very pain after jump, not emergency", "medical", ""),
         ("cops in juarez stole my phone", "rights", "complaint"),
         // Money beside a doctor: the right to care; money alone, or a free doctor asked for, is not.
         ("la clinica me cobro 500 pesos", "rights", "health"),
