@@ -179,7 +179,7 @@ extension Gateway {
         // Held or locked in ("nos tienen encerrados"): an emergency, unless migration holds them (a detention
         // word: "encerrados en la estacion migratoria") — then it is the rights of a detained person.
         if e.intents[.emergency] == .some("held") {
-            e.intents[.emergency] = e.rightsNamed["detention"] != nil ? nil : .some(nil)
+            e.intents[.emergency] = e.rightsNamed["detention"] != nil || e.deported ? nil : .some(nil)
         }
         // Deported, with nothing else asked: the rights of a detained or deported person.
         if e.deported, !precedence.contains(where: { e.intents[$0] != nil && !isGreeting(.intent($0, topic: nil)) }) {

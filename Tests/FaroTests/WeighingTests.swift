@@ -34,6 +34,9 @@ import Testing
         ("mi compa se cayo del tren", "emergency", ""),
         ("mi esposo se cayo del tren, no puede caminar pero no sangra mucho, hay clinica en orizaba?", "medical", ""),
         ("estamos atorados en un vagon cerrado hace mucho calor no podemos salir", "emergency", ""),
+        // Held by someone is an emergency; held where someone may have been deported from is detention.
+        ("mi hija de 16 esta con un pollero q no la deja salir de un cuarto en veracruz ayudenme x favor", "emergency", ""),
+        ("comment savoir si mon frere a ete deporté en haiti ou s'il est encore enfermé au mexique", "rights", "detention"),
         // Idioms hold a keyword without meaning it.
         ("Pls my phone is almost dead, give me the beta number", "beta", ""),
         ("need doctor, my back very pain after jump, not emergency", "medical", ""),
