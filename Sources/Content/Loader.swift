@@ -194,6 +194,7 @@ private struct Reader {
             origin: origin(root))
         for (key, _, value) in mapping(get("sms"), "sms") ?? [] { pack.sms[key] = value.string ?? "" }
         for (key, _, value) in mapping(get("sounds"), "sounds") ?? [] { pack.sounds.append((key, value.string ?? "")) }
+        pack.numbers = strings(get("numbers"), "numbers").map(\.text)
         for (key, _, value) in mapping(get("keywords"), "keywords") ?? [] { pack.keywords[key, default: []] += strings(value, "keywords of \(key)") }
         for (key, _, value) in mapping(get("labels"), "labels") ?? [] { pack.labels[key] = value.string ?? "" }
         for (key, _, value) in mapping(get("ui"), "ui") ?? [] { pack.ui[key] = value.string ?? "" }

@@ -67,6 +67,8 @@ public struct LanguagePack: Sendable {
     public var sms: [String: String]
     /// Spellings that sound alike, in order ("ll" is written "y" by ear): `Sounds` folds unknown words with them.
     public var sounds: [(written: String, heard: String)] = []
+    /// Number words from one up ("uno, dos…"): "opcion cuatro" picks 4 from a menu.
+    public var numbers: [String] = []
     /// Keyword id (intent or `intent.topic`) to keywords.
     public var keywords: [String: [Keyword]]
     public var labels: [String: String]

@@ -11,6 +11,8 @@ public struct Conversation: Sendable {
     public static let memorySeconds: Double = 2 * 60 * 60
     /// Intents whose question a bare place or route name can answer ("albergue" then "ixtepec").
     static let followUps: Set<Intent> = [.dangers, .route, .shelter, .medical, .legal, .beta, .subscribe, .rights]
+    /// Questions about a place, which a continuation ("y albergues?") asks about the last question's place.
+    static let placeKept: Set<Intent> = [.dangers, .route, .shelter, .medical, .legal, .beta]
 
     public init(catalog: Catalog, rendered: RenderedCatalog) {
         self.catalog = catalog; self.rendered = rendered
@@ -27,9 +29,13 @@ public struct Conversation: Sendable {
         if command.implied, let last = state.last, Self.followUps.contains(last.intent) {
             command.intent = last.intent
             if last.intent == .rights { command.topic = last.topic }
-            if last.intent == .route, command.place != nil, command.route == nil { command.intent = .dangers }
         }
         if command.implied, state.menu == "subscribe" { command.intent = .subscribe }
+        // "peligros en el DF", then "y albergues?": the shelters of the same place.
+        if command.continues, command.place == nil, command.route == nil, let last = state.last,
+           Self.placeKept.contains(command.intent) {
+            command.place = last.place
+        }
         // After an emergency, details with no request of their own ("somos 4 y un niño, porfavor rapido") are more of
         // the same emergency.
         if let last = state.last, last.intent == .emergency,

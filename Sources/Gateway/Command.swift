@@ -23,6 +23,9 @@ public struct Command: Sendable, Equatable, Codable {
     public var implied: Bool
     /// A question whether a job offer can be trusted: a question about dangers, answered with the job-offer warning.
     public var jobOffer = false
+    /// Opens with a word that continues the last question ("y albergues?", "et pour manger ?", "what about a
+    /// doctor"): with no place of its own, it keeps the last question's.
+    public var continues = false
 
     public init(intent: Intent, topic: String? = nil, place: String? = nil, route: String? = nil,
                 language: String? = nil, choice: Int? = nil, more: Bool = false, suggestion: String? = nil, implied: Bool = false) {

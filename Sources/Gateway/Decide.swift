@@ -34,7 +34,7 @@ extension Gateway {
         var afterOrigin = -1, afterHere = -1, here: String?
         var route: String?, languageName: String?, languageSpan = 0
         var more = false, back = false, cost = false, authority = false, doubt = false, deported = false, rumour = false
-        var between = false, jobOffer = false, offTopic = false
+        var between = false, jobOffer = false, offTopic = false, continues = false
         /// A place Faro has no content for named as what is asked about (not where someone comes from): then the
         /// origin is not the answer ("how many hours from palenque to villahermosa", "ou dormir a escuintla").
         var elsewhereAsked = false
@@ -97,6 +97,7 @@ extension Gateway {
             case .back: back = true
             case .offTopic: offTopic = true
             case .idiom: break
+            case .also: if hit.position == 0 { continues = true }
             case .elsewhere: if hit.position != afterOrigin, hit.position != afterHere { elsewhereAsked = true }
             case .choice: break
             case .cost: cost = true
@@ -241,6 +242,7 @@ extension Gateway {
     /// The winning intent and its details.
     static func command(from e: Evidence, strong: Intent?) -> Command {
         var command = Command(intent: .unknown, place: e.place ?? (e.elsewhereAsked ? nil : e.origin), route: e.route)
+        command.continues = e.continues
         // Detention and complaints name what the message is about; shelter or doctor words around them are
         // details ("in the migration station they don't let me call my family"). Asylum is often background
         // ("I already applied at COMAR but have nowhere to sleep").

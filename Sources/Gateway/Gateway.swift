@@ -155,17 +155,17 @@ public final class Gateway: Sendable {
         return command
     }
 
-    /// "opcion 4", "el 3", "choix 2 svp": one number of one or two digits, a word that makes it a choice, and
-    /// nothing else but common words.
+    /// "opcion 4", "el 3", "choix 2 svp", "option seven": one number (one or two digits, or a number word), a word
+    /// that makes it a choice, and nothing else but common words.
     private func numberedChoice(_ words: [Substring], _ hits: [Hit]) -> Int? {
         guard words.count <= 7 else { return nil }  // "le 4 stp" is "le 4 s il te plait"
         let marked = Set(hits.filter { $0.target == .choice }.flatMap { $0.position..<($0.position + $0.span) })
         guard !marked.isEmpty else { return nil }
         var number: Int?
         for (i, word) in words.enumerated() where !marked.contains(i) {
-            if word.utf8.count <= 2, word.allSatisfy(\.isASCIIDigit) {
+            if let value = word.utf8.count <= 2 && word.allSatisfy(\.isASCIIDigit) ? Int(word) : lexicon.numbers[String(word)] {
                 guard number == nil else { return nil }
-                number = Int(word)
+                number = value
             } else if !lexicon.fillers.contains(String(word)) {
                 return nil
             }

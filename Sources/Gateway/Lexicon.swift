@@ -45,19 +45,21 @@ public enum Target: Hashable, Sendable {
     case idiom
     /// Words that say a number is a menu choice ("opcion 4", "le 3", "option 1 please").
     case choice
+    /// Words that continue the last question when they open a message ("y", "et", "what about").
+    case also
     case place(String), route(String), languageName(String)
 
     /// Little words ("para", "entre", "donde hay", a choice's "option"): never guessed from a typo.
-    static let littleWords: Set<Target> = [.toward, .between, .ask, .choice, .elsewhere, .here, .idiom]
+    static let littleWords: Set<Target> = [.toward, .between, .ask, .choice, .elsewhere, .here, .idiom, .also]
     /// Cues whose words say nothing about the message's language ("a", "de", "donde", a place's name).
-    static let nonVoting: Set<Target> = [.toward, .origin, .ask, .elsewhere]
+    static let nonVoting: Set<Target> = [.toward, .origin, .ask, .elsewhere, .also]
 
     /// The keyword ids of the cues above, as staff write them.
     static let cues: [String: Target] = [
         "more": .more, "back": .back, "offtopic": .offTopic, "cost": .cost, "authority": .authority, "choice": .choice,
         "doubt": .doubt, "toward": .toward, "origin": .origin, "deported": .deported, "rumour": .rumour,
         "between": .between, "ask": .ask, "elsewhere": .elsewhere, "here": .here,
-        "idiom": .idiom,
+        "idiom": .idiom, "also": .also,
     ]
 
     /// Parses a keyword id of the content (`rights.asylum`, `more`, …).
@@ -109,6 +111,8 @@ struct Lexicon: Sendable {
     var fuzzyMeanings: [Int] = []               // fuzzy word id → phrase index
     var wordLanguages: [String: UInt64] = [:]    // word → bit set of languages that use it
     var fillers: Set<String> = []
+    /// Number words of every language, with their value ("cuatro", "deux", "seven").
+    var numbers: [String: Int] = [:]
     /// Words of multi-word names ("piedras", "negras"): only pairs with one of them are checked for typos.
     var phraseWords: Set<String> = []
     var sms: [[String: String]] = []
@@ -183,6 +187,7 @@ private struct LexiconBuilder {
                 for keyword in keywords { add(keyword.text, target, language: language, origin: keyword.origin) }
             }
             for word in pack.detect { vote(Normalizer.normalize(word), li); lexicon.fillers.insert(Normalizer.normalize(word)) }
+            for (i, word) in pack.numbers.enumerated() { lexicon.numbers[Normalizer.normalize(word)] = i + 1 }
             lexicon.labels[code] = pack.labels
         }
         for place in catalog.places.values.sorted(by: { $0.slug < $1.slug }) {

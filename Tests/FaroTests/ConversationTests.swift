@@ -56,6 +56,19 @@ import Testing
         #expect(h[1].command.intent == .emergency && h[1].command.place == "reynosa")
     }
 
+    /// A place after a way question asks the way from or to there; "y …?" keeps the last question's place.
+    @Test func followUpsKeepTheQuestionOrThePlace() {
+        let way = Fixtures.engine.conversation(["como llego a queretaro desde aqui", "y celaya?"])
+        #expect(way[1].command.intent == .route && way[1].command.place == "celaya")
+        let shelters = Fixtures.engine.conversation(["peligros en el DF", "y albergues?"])
+        #expect(shelters[1].command.intent == .shelter && shelters[1].command.place == "ciudad-de-mexico")
+        // Without the continuing word, a new question is not tied to the last place.
+        let doctor = Fixtures.engine.conversation(["peligros en el DF", "necesito un doctor"])
+        #expect(doctor[1].command.intent == .medical && doctor[1].command.place == nil)
+        // Number words pick from a menu after a choice word.
+        #expect(Fixtures.engine.conversation(["menu", "opcion cuatro"])[1].command.intent == .shelter)
+    }
+
     @Test func followUpsExpire() {
         var state = SubscriberState()
         state = Fixtures.engine.handle(text: "albergue", state: state, now: Fixtures.noon).state
