@@ -52,7 +52,12 @@ extension Gateway {
             // Against detention, a complaint counts one word more: the words of detention often only name who
             // did it ("un agente del inm me pidio dinero pa no deportarme").
             let againstDetention = topic == "detention" || other == "detention"
-            let weight = { (t: String) in (rightsNamed[t] ?? 0) + (t == "complaint" && againstDetention ? 1 : 0) }
+            // Against a complaint, work counts one word more when no official is named: the complaint is about the
+            // employer ("el dueño ya me debe 2 meses, a donde voy a poner queja?").
+            let againstComplaint = !authority && (topic == "complaint" || other == "complaint")
+            let weight = { (t: String) in
+                (rightsNamed[t] ?? 0) + (t == "complaint" && againstDetention || t == "work" && againstComplaint ? 1 : 0)
+            }
             let (a, b) = (weight(topic), weight(other))
             return a != b ? a > b : Gateway.topicRank(topic) < Gateway.topicRank(other)
         }
