@@ -41,6 +41,8 @@ extension Gateway {
         /// The word after a request frame ("donde hay", "is there", "je cherche").
         var afterAsk = -10
         var firstRoute = Int.max, firstChild = Int.max
+        /// The word after the last place named.
+        var afterPlace = -1
         /// The word after a destination word or a way question ("para", "como llegar a").
         var afterToward = -1
 
@@ -90,7 +92,13 @@ extension Gateway {
                 let isHere = afterHere >= 0 && (afterHere...afterHere + 1).contains(hit.position)
                 if isHere { here = here ?? slug }
                 if hit.position == afterOrigin || isHere { origin = origin ?? slug } else if place == nil { place = slug }
-                if !isHere, hit.position == afterToward || between && place != nil && place != slug { destination = slug }
+                // (Two names side by side, "palenque veracruz", "cdmx-mty": from the first to the second.)
+                // (Not a name one language gives the place just named: "Chihuahua la capitale".)
+                let besideLast = hit.position == afterPlace && place != nil && place != slug && !hit.fuzzy && hit.language == nil
+                if !isHere, hit.position == afterToward || between && place != nil && place != slug || besideLast {
+                    destination = slug
+                }
+                afterPlace = hit.position + hit.span
             case .route(let slug): if route == nil { route = slug }
             // "je comprends pas l'espagnol, en français svp": a phrase ("en francais") says which language is
             // wanted better than a bare name; of two such phrases, the later ("no leo frances, mandemelo en español").

@@ -200,6 +200,18 @@ import Testing
         #expect(Fixtures.engine.first("my boy has fever").command.intent.rawValue == "medical")
     }
 
+    /// Two names side by side go from the first to the second; a bus terminal or a question of time is the way.
+    @Test func sideBySidePlacesAndTheWay() {
+        #expect(Fixtures.engine.first("c'est combien de km torreon chihuahua").command.place == "chihuahua")
+        #expect(Fixtures.engine.first("boleto cdmx-mty cuanto").command.place == "monterrey")
+        let terminal = Fixtures.engine.first("we reach veracruz, where is the ADO terminal").command
+        #expect(terminal.intent == .route && terminal.place == "veracruz")
+        #expect(Fixtures.engine.first("how long does it take to walk from el ceibo to tenosique").command.intent == .route)
+        // Asking again or saying the line does not answer is asking for the menu.
+        #expect(Fixtures.engine.first("nadie contesta??").command.intent == .menu)
+        #expect(Fixtures.engine.first("repeat pls").command.intent == .menu)
+    }
+
     /// Names do not vote for a language; a language may name a place its own way (`place.<slug>`); a near tie of
     /// letters tells nothing.
     @Test func namesAndLanguages() {
