@@ -111,6 +111,7 @@ extension Gateway {
             case .offTopic: offTopic = true
             case .idiom: break
             case .also: if hit.position == 0 { continues = true }
+            case .there: continues = true
             case .elsewhere: if hit.position != afterOrigin, hit.position != afterHere { elsewhereAsked = true }
             case .choice: break
             case .cost: cost = true

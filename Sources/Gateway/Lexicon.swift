@@ -47,19 +47,21 @@ public enum Target: Hashable, Sendable {
     case choice
     /// Words that continue the last question when they open a message ("y", "et", "what about").
     case also
+    /// Words for the place just talked about ("there", "ahi", "la-bas"): the last question's place.
+    case there
     case place(String), route(String), languageName(String)
 
     /// Little words ("para", "entre", "donde hay", a choice's "option"): never guessed from a typo.
-    static let littleWords: Set<Target> = [.toward, .between, .ask, .choice, .elsewhere, .here, .idiom, .also]
+    static let littleWords: Set<Target> = [.toward, .between, .ask, .choice, .elsewhere, .here, .idiom, .also, .there]
     /// Cues whose words say nothing about the message's language ("a", "de", "donde", a place's name).
-    static let nonVoting: Set<Target> = [.toward, .origin, .ask, .elsewhere, .also]
+    static let nonVoting: Set<Target> = [.toward, .origin, .ask, .elsewhere, .also, .there]
 
     /// The keyword ids of the cues above, as staff write them.
     static let cues: [String: Target] = [
         "more": .more, "back": .back, "offtopic": .offTopic, "cost": .cost, "authority": .authority, "choice": .choice,
         "doubt": .doubt, "toward": .toward, "origin": .origin, "deported": .deported, "rumour": .rumour,
         "between": .between, "ask": .ask, "elsewhere": .elsewhere, "here": .here,
-        "idiom": .idiom, "also": .also,
+        "idiom": .idiom, "also": .also, "there": .there,
     ]
 
     /// Parses a keyword id of the content (`rights.asylum`, `more`, …).

@@ -62,6 +62,8 @@ import Testing
         #expect(way[1].command.intent == .route && way[1].command.place == "celaya")
         let shelters = Fixtures.engine.conversation(["peligros en el DF", "y albergues?"])
         #expect(shelters[1].command.intent == .shelter && shelters[1].command.place == "ciudad-de-mexico")
+        let there = Fixtures.engine.conversation(["piedras negras", "is it safe to cross the river there"])
+        #expect(there[1].command.place == "piedras-negras")
         // Without the continuing word, a new question is not tied to the last place.
         let doctor = Fixtures.engine.conversation(["peligros en el DF", "necesito un doctor"])
         #expect(doctor[1].command.intent == .medical && doctor[1].command.place == nil)
