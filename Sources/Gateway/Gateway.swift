@@ -99,6 +99,16 @@ public final class Gateway: Sendable {
                 expandedInfos[i].votes = 0  // this word voted as written (nothing) above
             }
         }
+        // Words written without their vowels ("albrg", "drchos"): the one keyword word with the same consonants,
+        // two vowels or more left out (one is a typo, found below). It votes as the word it stands for.
+        for i in expandedWords.indices where !expandedInfos[i].known && expandedWords[i].utf8.count >= 3 {
+            let word = expandedWords[i]
+            guard let full = lexicon.consonants[Shorthand.consonants(word)], full.utf8.count >= word.utf8.count + 2,
+                  Shorthand.dropsOnlyVowels(word, of: full) else { continue }
+            expandedWords[i] = Substring(full)
+            expandedInfos[i] = lexicon.info[full] ?? .unknown
+            addVotes(expandedInfos[i].votes, weight: 1, to: &votes)
+        }
         var hits: [Hit] = []
         var covered = [Bool](repeating: false, count: expandedWords.count)
         matchPhrases(expandedWords, &hits, &covered)

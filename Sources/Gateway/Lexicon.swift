@@ -130,6 +130,9 @@ struct Lexicon: Sendable {
     /// ("" when two words sound alike: neither is guessed).
     var sounds: [Sounds?] = []
     var soundsLike: [[String: String]] = []
+    /// Each keyword word by its consonants ("lbrg" for "albergue"; "" when two words share them): for words written
+    /// without their vowels.
+    var consonants: [String: String] = [:]
 
     static func build(_ catalog: Catalog) -> (Lexicon, [ContentIssue]) {
         var builder = LexiconBuilder(catalog: catalog)
@@ -206,6 +209,7 @@ private struct LexiconBuilder {
         compile()
         indexWords()
         indexSounds()
+        indexConsonants()
         lexicon.phraseVotes = lexicon.phrases.map { $0.utf8.contains(0x20) && !$0.hasPrefix("re:") }
         return (lexicon, issues)
     }
@@ -240,6 +244,24 @@ private struct LexiconBuilder {
                 }
             }
         }
+    }
+
+    /// One-word keywords and names (4+ letters, 3+ consonants) by their consonants. Words that share them and mean
+    /// the same ("albergue", "alberge") stay; words that mean different things ("retenes", "retenus") are dropped.
+    mutating func indexConsonants() {
+        var found: [String: (word: String, targets: Set<Target>)] = [:]
+        for (phrase, meanings) in zip(lexicon.phrases, lexicon.meanings)
+        where phrase.utf8.count >= 4 && !phrase.hasPrefix("re:") && !phrase.contains(" ") && !phrase.hasSuffix("*") {
+            let key = Shorthand.consonants(phrase)
+            guard key.utf8.count >= 3 else { continue }
+            let targets = Set(meanings.map(\.target))
+            if let other = found[key] {
+                if other.targets != targets { found[key] = ("", []) }
+            } else {
+                found[key] = (phrase, targets)
+            }
+        }
+        lexicon.consonants = found.mapValues(\.word)
     }
 
     mutating func vote(_ word: String, _ language: Int) {
