@@ -217,6 +217,17 @@ import Testing
         #expect(Fixtures.engine.first("repeat pls").command.intent == .menu)
     }
 
+    /// Several questions in one SMS: the first is answered first, unless the whole is an emergency or the first
+    /// asks nothing ("hola?", a place alone); the same question twice keeps the whole message's details.
+    @Test func firstQuestionFirst() {
+        #expect(Fixtures.engine.first("como contacto a beta en sasabe? y cuanto falta pa la linea").command.intent == .beta)
+        let rights = Fixtures.engine.first("q derechos tengo aqui en mexico si no tengo papeles? y tb puedo trabajar?").command
+        #expect(rights.intent == .rights && rights.topic == nil)
+        #expect(Fixtures.engine.first("tienen albergue? estoy herido y sangrando mucho").command.intent == .emergency)
+        #expect(Fixtures.engine.first("tem abrigo em Nogales? preciso dormir, estoy con mi filho").command.intent == .shelter)
+        #expect(Fixtures.engine.first("la ruta del pacifico pasa x guadalajara? voy pa tijuana").command.place == "tijuana")
+    }
+
     /// Names do not vote for a language; a language may name a place its own way (`place.<slug>`); a near tie of
     /// letters tells nothing.
     @Test func namesAndLanguages() {
