@@ -23,7 +23,7 @@ extension Gateway {
     /// What the counted hits of a message point to.
     struct Evidence {
         var intents = IntentSet()
-        var counts = [Int](repeating: 0, count: Intent.allCases.count)
+        var counts = [Int](repeating: 0, count: IntentSet.size)
         /// Every rights topic a word named ("" for rights in general) and how many words named it.
         var rightsNamed = [String: Int]()
         /// The first place named (not counting where someone comes from, unless it is the only one), and the one
@@ -354,8 +354,10 @@ extension Gateway {
 
 /// The intents a message named, each with its topic: a dictionary's interface over fixed arrays (it runs per message).
 struct IntentSet {
-    private var present = [Bool](repeating: false, count: Intent.allCases.count)
-    private var topics = [String?](repeating: nil, count: Intent.allCases.count)
+    /// (Counted once: `allCases` builds an array on every call, and this runs per message.)
+    static let size = Intent.allCases.count
+    private var present = [Bool](repeating: false, count: size)
+    private var topics = [String?](repeating: nil, count: size)
 
     static func index(_ intent: Intent) -> Int {
         switch intent {

@@ -58,7 +58,7 @@ public final class Gateway: Sendable {
         // such rows) — unless the whole message is an emergency, or the first question alone asks nothing Faro
         // answers ("hola? necesito albergue", "es cierto? dicen que secuestran en reynosa").
         guard whole.intent != .emergency, whole.choice == nil, let end = text.firstIndex(of: "?"),
-              Normalizer.words(Normalizer.normalize(String(text[end...]))).count >= 2 else { return whole }
+              Self.wordCount(text[end...], atLeast: 2) else { return whole }
         var first = understandWhole(String(text[...end]), trace: nil)
         // (The same question asked twice keeps the whole message's details; a place alone asks nothing yet; the
         // way asked before whether it is safe — "la bestia sigue pasando x celaya? es seguro subirse" — is the
@@ -75,6 +75,17 @@ public final class Gateway: Sendable {
         first.language = whole.language ?? first.language
         trace?("first question: \(first.intent.rawValue)")
         return first
+    }
+
+    /// Whether `text` has at least `n` words (runs of letters or non-ASCII), without normalizing it.
+    static func wordCount(_ text: Substring, atLeast n: Int) -> Bool {
+        var count = 0, inWord = false
+        for byte in text.utf8 {
+            let letter = byte >= 0x80 || (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A
+            if letter, !inWord { count += 1; if count >= n { return true } }
+            inWord = letter
+        }
+        return false
     }
 
     /// Intents that, alone in a first question, leave the rest of the message to say what is asked.
@@ -130,7 +141,7 @@ public final class Gateway: Sendable {
         }
         // Words written without their vowels ("albrg", "drchos"): the one keyword word with the same consonants,
         // two vowels or more left out (one is a typo, found below). It votes as the word it stands for.
-        for i in expandedWords.indices where !expandedInfos[i].known && expandedWords[i].utf8.count >= 3 {
+        for i in expandedWords.indices where !expandedInfos[i].known && Shorthand.mayBeShort(expandedWords[i]) {
             let word = expandedWords[i]
             guard let full = lexicon.consonants[Shorthand.consonants(word)], full.utf8.count >= word.utf8.count + 2,
                   Shorthand.dropsOnlyVowels(word, of: full) else { continue }

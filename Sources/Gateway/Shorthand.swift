@@ -3,7 +3,18 @@
 /// vowels left out.
 enum Shorthand {
     static func consonants<S: StringProtocol>(_ word: S) -> String {
-        String(String.UnicodeScalarView(word.unicodeScalars.filter { !"aeiou".unicodeScalars.contains($0) }))
+        String(decoding: word.utf8.filter { !isVowel($0) }, as: UTF8.self)
+    }
+
+    /// Three letters or more, at most a third of them vowels ("albrg", "drchos"; not "honduras"): worth looking up.
+    static func mayBeShort<S: StringProtocol>(_ word: S) -> Bool {
+        var letters = 0, vowels = 0
+        for byte in word.utf8 { letters += 1; if isVowel(byte) { vowels += 1 } }
+        return letters >= 3 && vowels * 3 <= letters
+    }
+
+    static func isVowel(_ byte: UInt8) -> Bool {
+        byte == 0x61 || byte == 0x65 || byte == 0x69 || byte == 0x6F || byte == 0x75  // a e i o u
     }
 
     /// Whether `short` is `long` with some of its vowels left out.
@@ -11,12 +22,12 @@ enum Shorthand {
         var rest = long.utf8[...]
         for byte in short.utf8 {
             while let first = rest.first, first != byte {
-                guard "aeiou".utf8.contains(first) else { return false }
+                guard isVowel(first) else { return false }
                 rest = rest.dropFirst()
             }
             guard !rest.isEmpty else { return false }
             rest = rest.dropFirst()
         }
-        return rest.allSatisfy { "aeiou".utf8.contains($0) }
+        return rest.allSatisfy(isVowel)
     }
 }
