@@ -225,7 +225,7 @@ extension Gateway {
         }
         // A rumour doubted asks whether a danger is real, even with a kidnapping named ("dicen que secuestran en
         // reynosa, es cierto?"): not a call for rescue.
-        if e.rumour, strong == .dangers, e.doubt { e.intents[.emergency] = nil }
+        if strong == .dangers, e.doubt, e.rumour || e.intents[.emergency] == .some(nil) { e.intents[.emergency] = nil }
         // "derechos" + "salud": the right to health care, not a doctor (also for a child refused care).
         if let topic = e.intents[.rights], e.intents[.medical] != nil,
            topic == nil || topic == "health" || topic == "children" && e.rightsNamed["health"] != nil {

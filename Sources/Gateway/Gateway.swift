@@ -287,9 +287,7 @@ public final class Gateway: Sendable {
         for id in found.ids {
             for meaning in lexicon.meanings[lexicon.fuzzyMeanings[id]] {
                 if placesOnly { guard case .place = meaning.target else { continue } }
-                if Target.littleWords.contains(meaning.target) { continue }
-                // Off-topic words silence requests, so only as written: "ya estoy a salvo" is not "saldo".
-                if meaning.target == .offTopic { continue }
+                if Target.notGuessed.contains(meaning.target) { continue }
                 // Place names need 5+ letters to be guessed from a typo.
                 if case .place = meaning.target, query.utf8.count < 5 { continue }
                 hits.append(Hit(target: meaning.target, language: meaning.language, position: position, fuzzy: true, votes: true))

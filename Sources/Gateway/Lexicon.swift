@@ -51,8 +51,11 @@ public enum Target: Hashable, Sendable {
     case there
     case place(String), route(String), languageName(String)
 
-    /// Little words ("para", "entre", "donde hay", a choice's "option"): never guessed from a typo.
-    static let littleWords: Set<Target> = [.toward, .between, .ask, .choice, .elsewhere, .here, .idiom, .also, .there]
+    /// Never guessed from a typo: little words ("para", "entre", "donde hay", a choice's "option") and words that
+    /// change what the whole message means ("ya estoy a salvo" is not "saldo", off-topic; "dsierto" is not
+    /// "cierto", a doubt).
+    static let notGuessed: Set<Target> = [.toward, .between, .ask, .choice, .elsewhere, .here, .idiom, .also, .there,
+                                          .offTopic, .doubt]
     /// Cues whose words say nothing about the message's language ("a", "de", "donde", a place's name).
     static let nonVoting: Set<Target> = [.toward, .origin, .ask, .elsewhere, .also, .there]
 

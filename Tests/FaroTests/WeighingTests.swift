@@ -55,6 +55,9 @@ import Testing
         ("feliz cumpleaños, donde hay albergue en tijuana", "shelter", ""),
         // Rumours are dangers; a child beside a risk question is a detail; a minor held by migration is children.
         ("dicen q en orizaba asaltan a los del tren es cierto", "dangers", ""),
+        // A danger asked about is a question, told by others or not; a doubt is never guessed from a typo.
+        ("es cierto q en el rio en piedras negras se ahoga mucha gente", "dangers", ""),
+        ("stamos prdidos n l dsierto sin agua x altar", "emergency", ""),
         ("Is it safe to cross the river at Piedras Negras? We are 4 adults and a baby.", "dangers", ""),
         ("que pasa si migracion agarra a un menor que va solo", "rights", "children"),
         // Grupos Beta named win; our own words are never typos or another language's keywords.
