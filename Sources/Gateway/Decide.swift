@@ -35,6 +35,9 @@ extension Gateway {
         var route: String?, languageName: String?, languageSpan = 0
         var more = false, back = false, cost = false, authority = false, doubt = false, deported = false, rumour = false
         var between = false, jobOffer = false, offTopic = false, continues = false
+        /// A doubt said before any emergency word: what is doubted is the danger ("es cierto q ... se ahoga mucha
+        /// gente"), not something beside an emergency ("they kidnapped my brother, is it true the police can help?").
+        var doubtBeforeEmergency = false
         /// A place Faro has no content for named as what is asked about (not where someone comes from): then the
         /// origin is not the answer ("how many hours from palenque to villahermosa", "ou dormir a escuintla").
         var elsewhereAsked = false
@@ -125,6 +128,7 @@ extension Gateway {
             case .rumour: rumour = true
             case .doubt:
                 doubt = true
+                doubtBeforeEmergency = doubtBeforeEmergency || intents[.emergency] == nil
                 if intents[.dangers] == nil { intents[.dangers] = .some(nil) }
             }
         }
@@ -223,9 +227,10 @@ extension Gateway {
            e.intents[.rights] == nil || e.rumour && e.intents[.rights] == .some("detention") {
             strong = .dangers
         }
-        // A rumour doubted asks whether a danger is real, even with a kidnapping named ("dicen que secuestran en
-        // reynosa, es cierto?"): not a call for rescue.
-        if strong == .dangers, e.doubt, e.rumour || e.intents[.emergency] == .some(nil) { e.intents[.emergency] = nil }
+        // A rumour doubted, or a danger doubted before it is named, asks whether a danger is real, even with a
+        // kidnapping named ("dicen que secuestran en reynosa, es cierto?", "es cierto q en el rio se ahoga mucha
+        // gente"): not a call for rescue.
+        if strong == .dangers, e.doubt, e.rumour || e.doubtBeforeEmergency { e.intents[.emergency] = nil }
         // "derechos" + "salud": the right to health care, not a doctor (also for a child refused care).
         if let topic = e.intents[.rights], e.intents[.medical] != nil,
            topic == nil || topic == "health" || topic == "children" && e.rightsNamed["health"] != nil {
