@@ -58,6 +58,9 @@ import Testing
         // A danger asked about is a question, told by others or not; a doubt is never guessed from a typo.
         ("es cierto q en el rio en piedras negras se ahoga mucha gente", "dangers", ""),
         ("stamos prdidos n l dsierto sin agua x altar", "emergency", ""),
+        // Poster words for the worst cases, in three languages.
+        ("perdido en desierto", "emergency", ""), ("perdu désert", "emergency", ""), ("lost in desert", "emergency", ""),
+        ("im hurt bad, got hit by a car", "emergency", ""),
         ("Is it safe to cross the river at Piedras Negras? We are 4 adults and a baby.", "dangers", ""),
         ("que pasa si migracion agarra a un menor que va solo", "rights", "children"),
         // Grupos Beta named win; our own words are never typos or another language's keywords.
