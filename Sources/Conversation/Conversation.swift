@@ -26,14 +26,19 @@ public struct Conversation: Sendable {
         if let language = command.language, catalog.languages[language] != nil { state.language = language }
 
         if let choice = command.choice { command = resolve(choice: choice, state: state, original: command) }
+        // After an emergency, a place alone ("on est pres de irapuato") says where it is happening.
+        if command.implied, let last = state.last, last.intent == .emergency, command.place != nil {
+            command.intent = .emergency; command.implied = false
+        }
         if command.implied, let last = state.last, Self.followUps.contains(last.intent) {
             command.intent = last.intent
             if last.intent == .rights { command.topic = last.topic }
         }
         if command.implied, state.menu == "subscribe" { command.intent = .subscribe }
-        // "peligros en el DF", then "y albergues?": the shelters of the same place.
-        if command.continues, command.place == nil, command.route == nil, let last = state.last,
-           Self.placeKept.contains(command.intent) {
+        // "peligros en el DF", then "y albergues?": the shelters of the same place; "albergue en juarez", then
+        // "aceptan mujeres con niños?": the same question, so the same place.
+        if command.continues || command.intent == state.last?.intent, command.place == nil, command.route == nil,
+           let last = state.last, Self.placeKept.contains(command.intent) {
             command.place = last.place
         }
         // After an emergency, details with no request of their own ("somos 4 y un niño, porfavor rapido") are more of

@@ -310,6 +310,9 @@ extension Gateway {
             // not a place named beside something off-topic ("a good roti shop in tijuana").
             command.intent = .dangers; command.implied = true
             command.place = e.destination ?? command.place
+        } else if e.cost {
+            // Only whether it costs ("c gratuit?"): a question about the last answer, if there was one.
+            command.implied = true
         } else if e.more {
             command.intent = .menu; command.more = true
         } else if e.back {

@@ -64,6 +64,14 @@ import Testing
         #expect(shelters[1].command.intent == .shelter && shelters[1].command.place == "ciudad-de-mexico")
         let there = Fixtures.engine.conversation(["piedras negras", "is it safe to cross the river there"])
         #expect(there[1].command.place == "piedras-negras")
+        // The same question again keeps the place; "is it free?" asks about the last answer; a place after an
+        // emergency says where it is happening.
+        let again = Fixtures.engine.conversation(["albergue en juarez", "aceptan mujeres con niños?"])
+        #expect(again[1].command.intent == .shelter && again[1].command.place == "ciudad-juarez")
+        let free = Fixtures.engine.conversation(["medecin a tapachula", "c gratuit?"])
+        #expect(free[1].command.intent == .medical && free[1].command.place == "tapachula")
+        let whereItIs = Fixtures.engine.conversation(["aidez nous on nous attaque", "on est pres de irapuato"])
+        #expect(whereItIs[1].command.intent == .emergency && whereItIs[1].command.place == "irapuato")
         // Without the continuing word, a new question is not tied to the last place.
         let doctor = Fixtures.engine.conversation(["peligros en el DF", "necesito un doctor"])
         #expect(doctor[1].command.intent == .medical && doctor[1].command.place == nil)
