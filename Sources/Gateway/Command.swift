@@ -2,6 +2,9 @@
 public enum Intent: String, Sendable, Codable, CaseIterable {
     case menu, rights, dangers, route, shelter, beta, medical, legal, emergency, language, subscribe, stop, start,
          thanks, unknown
+
+    /// Intents that ask for something (not a greeting or thanks).
+    static let requests: [Intent] = allCases.filter { ![.menu, .thanks, .unknown].contains($0) }
 }
 
 /// The understanding of one inbound text. Every text becomes a `Command`, unknown text included.

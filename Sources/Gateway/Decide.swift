@@ -23,7 +23,7 @@ extension Gateway {
     /// What the counted hits of a message point to.
     struct Evidence {
         var intents = IntentSet()
-        var counts = [Int](repeating: 0, count: IntentSet.size)
+        var counts = SIMD16<Int32>()
         /// Every rights topic a word named ("" for rights in general) and how many words named it.
         var rightsNamed = [String: Int]()
         /// The first place named (not counting where someone comes from, unless it is the only one), and the one
@@ -49,7 +49,7 @@ extension Gateway {
         /// The word after a destination word or a way question ("para", "como llegar a").
         var afterToward = -1
 
-        func count(_ intent: Intent) -> Int { counts[IntentSet.index(intent)] }
+        func count(_ intent: Intent) -> Int { Int(counts[IntentSet.index(intent)]) }
 
         /// Of two rights topics, the one more words name ("mi esposo esta en la estacion migratoria, no me dejan
         /// verlo, estoy con los niños": detention); on a tie, the one that says what the person wants to do.
@@ -134,11 +134,28 @@ extension Gateway {
         }
     }
 
-    func decide(_ all: [Hit], language: Int?) -> Command {
+    /// The command, and whether the message named several requests (or rights topics): only then can its first
+    /// question differ from the whole (`Questions.swift`).
+    func decide(_ all: [Hit], language: Int?) -> (command: Command, several: Bool) {
         var evidence = Evidence()
         for hit in Self.counted(all, language: language).sorted(by: { $0.position < $1.position }) { evidence.add(hit) }
+        // (Counted over every hit, before one language's keywords hide another's: a question alone may be read in
+        // another language than the whole message.)
+        // Words that turn one request into another (money beside a doctor, officials, a doubt, a language named)
+        // count as a request of their own.
+        var named: UInt32 = 0, topics = Set<String>(), turns = false
+        for hit in all {
+            switch hit.target {
+            case .intent(let intent, let topic) where Intent.requests.contains(intent):
+                named |= 1 << IntentSet.index(intent)
+                if intent == .rights { topics.insert(topic ?? "") }
+            case .cost, .authority, .doubt, .deported, .rumour, .languageName: turns = true
+            default: break
+            }
+        }
+        let several = named.nonzeroBitCount + (turns ? 1 : 0) >= 2 || topics.count >= 2
         let strong = Self.applyRules(&evidence)
-        return Self.command(from: evidence, strong: strong)
+        return (Self.command(from: evidence, strong: strong), several)
     }
 
     /// The hits that count. Once the message's language is known, keywords of other languages count only when
@@ -364,8 +381,9 @@ extension Gateway {
 struct IntentSet {
     /// (Counted once: `allCases` builds an array on every call, and this runs per message.)
     static let size = Intent.allCases.count
-    private var present = [Bool](repeating: false, count: size)
-    private var topics = [String?](repeating: nil, count: size)
+    /// (No heap for what most messages name: a bit per intent; topics only when one is named.)
+    private var present: UInt32 = 0
+    private var topics: [Int: String] = [:]
 
     static func index(_ intent: Intent) -> Int {
         switch intent {
@@ -389,10 +407,13 @@ struct IntentSet {
 
     /// nil: not named; .some(topic): named, with an optional topic.
     subscript(intent: Intent) -> String?? {
-        get { present[Self.index(intent)] ? .some(topics[Self.index(intent)]) : nil }
+        get {
+            let i = Self.index(intent)
+            return present & (1 << i) != 0 ? .some(topics[i]) : nil
+        }
         set {
             let i = Self.index(intent)
-            present[i] = newValue != nil
+            if newValue != nil { present |= 1 << i } else { present &= ~(1 << i) }
             topics[i] = newValue ?? nil
         }
     }

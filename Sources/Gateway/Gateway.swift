@@ -52,17 +52,17 @@ public final class Gateway: Sendable {
     public func understand(_ text: String) -> Command { understand(text, trace: nil) }
 
     /// One message (or one question of it) understood on its own.
-    func understandWhole(_ text: String, trace: ((String) -> Void)?) -> Command {
+    func understandWhole(_ text: String, trace: ((String) -> Void)?) -> (command: Command, several: Bool) {
         let normalized = Normalizer.normalize(text)
         let words = Normalizer.words(normalized)
-        guard !words.isEmpty else { return Command(intent: .unknown) }
+        guard !words.isEmpty else { return (Command(intent: .unknown), false) }
 
         if words.count == 1, let only = words.first {
             if only.allSatisfy(\.isASCIIDigit), only.count <= 2 {
-                return only == "00" ? Command(intent: .menu) : Command(intent: .menu, choice: Int(only))
+                return (only == "00" ? Command(intent: .menu) : Command(intent: .menu, choice: Int(only)), false)
             }
             if let code = lexicon.languages.first(where: { $0 == only }) {
-                return Command(intent: .language, topic: code, language: code)
+                return (Command(intent: .language, topic: code, language: code), false)
             }
         }
 
@@ -158,12 +158,12 @@ public final class Gateway: Sendable {
             }
         }
         if let choice = numberedChoice(expandedWords, hits) {
-            return Command(intent: .menu, language: language.map { lexicon.languages[$0] }, choice: choice)
+            return (Command(intent: .menu, language: language.map { lexicon.languages[$0] }, choice: choice), false)
         }
-        var command = decide(hits, language: language)
+        var (command, several) = decide(hits, language: language)
         command.language = language.map { lexicon.languages[$0] }
         if command.intent == .unknown { command.suggestion = suggest(expandedWords, language: language) }
-        return command
+        return (command, several)
     }
 
     /// "opcion 4", "el 3", "choix 2 svp", "option seven": one number (one or two digits, or a number word), a word

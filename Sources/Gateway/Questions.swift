@@ -1,14 +1,14 @@
 /// Several questions in one SMS: which one is answered.
 extension Gateway {
     func understand(_ text: String, trace: ((String) -> Void)?) -> Command {
-        let whole = understandWhole(text, trace: trace)
+        let (whole, several) = understandWhole(text, trace: trace)
         // Several questions in one SMS ("necesito doctor? y tambien saber mis derechos", "where do i take the train
         // to queretaro? and do the guards charge?"): the first is answered first, as blind writers label it —
         // unless the whole message is an emergency, or the first question alone asks nothing Faro answers ("hola?
         // necesito albergue", "es cierto? dicen que secuestran en reynosa").
-        guard whole.intent != .emergency, whole.choice == nil, let end = text.firstIndex(of: "?"),
+        guard several, whole.intent != .emergency, whole.choice == nil, let end = text.firstIndex(of: "?"),
               Self.wordCount(text[end...], atLeast: 2) else { return whole }
-        var first = understandWhole(String(text[...end]), trace: nil)
+        var first = understandWhole(String(text[...end]), trace: nil).command
         // (The same question asked twice keeps the whole message's details; a place alone asks nothing yet; the
         // way asked before whether it is safe — "la bestia sigue pasando x celaya? es seguro subirse" — is the
         // danger.)
