@@ -23,7 +23,7 @@ extension Gateway {
     /// What the counted hits of a message point to.
     struct Evidence {
         var intents = IntentSet()
-        var counts = SIMD16<Int32>()
+        var counts = SIMD16<Int32>()  // one lane per intent (15 of them)
         /// Every rights topic a word named ("" for rights in general) and how many words named it.
         var rightsNamed = [String: Int]()
         /// The first place named (not counting where someone comes from, unless it is the only one), and the one
@@ -377,11 +377,9 @@ extension Gateway {
     }
 }
 
-/// The intents a message named, each with its topic: a dictionary's interface over fixed arrays (it runs per message).
+/// The intents a message named, each with its topic: a dictionary's interface over a bit set (it runs per message;
+/// no heap for what most messages name, topics only when one is named).
 struct IntentSet {
-    /// (Counted once: `allCases` builds an array on every call, and this runs per message.)
-    static let size = Intent.allCases.count
-    /// (No heap for what most messages name: a bit per intent; topics only when one is named.)
     private var present: UInt32 = 0
     private var topics: [Int: String] = [:]
 
