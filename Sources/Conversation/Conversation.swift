@@ -11,7 +11,7 @@ public struct Conversation: Sendable {
     public static let memorySeconds: Double = 2 * 60 * 60
     /// Intents whose question a bare place or route name can answer ("albergue" then "ixtepec").
     static let followUps: Set<Intent> = [.dangers, .route, .shelter, .medical, .legal, .beta, .subscribe, .rights]
-    /// Questions about a place, which a continuation ("y albergues?") asks about the last question's place.
+    /// Questions about a place: a continuation ("y albergues?") or the same question again keeps the last one's place.
     static let placeKept: Set<Intent> = [.dangers, .route, .shelter, .medical, .legal, .beta]
 
     public init(catalog: Catalog, rendered: RenderedCatalog) {

@@ -4,7 +4,7 @@ public enum Intent: String, Sendable, Codable, CaseIterable {
          thanks, unknown
 
     /// Intents that ask for something (not a greeting or thanks).
-    static let requests: [Intent] = allCases.filter { ![.menu, .thanks, .unknown].contains($0) }
+    static let requests: Set<Intent> = Set(allCases).subtracting([.menu, .thanks, .unknown])
 }
 
 /// The understanding of one inbound text. Every text becomes a `Command`, unknown text included.

@@ -133,8 +133,8 @@ struct Lexicon: Sendable {
     /// ("" when two words sound alike: neither is guessed).
     var sounds: [Sounds?] = []
     var soundsLike: [[String: String]] = []
-    /// Each keyword word by its consonants ("lbrg" for "albergue"; "" when two words share them): for words written
-    /// without their vowels.
+    /// Each one-word keyword by its consonants ("lbrg" for "albergue"; "" when words that mean different things
+    /// share them): for words written without their vowels.
     var consonants: [String: String] = [:]
 
     static func build(_ catalog: Catalog) -> (Lexicon, [ContentIssue]) {
