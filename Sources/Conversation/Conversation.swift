@@ -37,6 +37,12 @@ public struct Conversation: Sendable {
         if command.implied, state.menu == "subscribe" { command.intent = .subscribe }
         // "peligros en el DF", then "y albergues?": the shelters of the same place; "albergue en juarez", then
         // "aceptan mujeres con niños?": the same question, so the same place.
+        // "albergue en mexicali", then "one for women with kids?": another shelter, not children's rights ("kids" only
+        // says who it is for).
+        if command.another, let last = state.last, Self.placeKept.contains(last.intent),
+           command.intent == .unknown || command.intent == .rights && command.topic == "children" {
+            command.intent = last.intent; command.topic = nil
+        }
         if command.continues || command.intent == state.last?.intent, command.place == nil, command.route == nil,
            let last = state.last, Self.placeKept.contains(command.intent) {
             command.place = last.place

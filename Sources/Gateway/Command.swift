@@ -29,6 +29,9 @@ public struct Command: Sendable, Equatable, Codable {
     /// Opens with a word that continues the last question ("y albergues?", "et pour manger ?", "what about a
     /// doctor"): with no place of its own, it keeps the last question's.
     public var continues = false
+    /// Opens with words that ask for one more of the same ("one for women with kids?", "otro cerca del centro?"):
+    /// with no request of its own, it asks the last question again.
+    public var another = false
 
     public init(intent: Intent, topic: String? = nil, place: String? = nil, route: String? = nil,
                 language: String? = nil, choice: Int? = nil, more: Bool = false, suggestion: String? = nil, implied: Bool = false) {

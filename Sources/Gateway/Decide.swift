@@ -34,7 +34,7 @@ extension Gateway {
         var afterOrigin = -1, afterHere = -1, here: String?
         var route: String?, languageName: String?, languageSpan = 0
         var more = false, back = false, cost = false, authority = false, doubt = false, deported = false, rumour = false
-        var between = false, jobOffer = false, offTopic = false, continues = false
+        var between = false, jobOffer = false, offTopic = false, continues = false, another = false
         /// A doubt said before any emergency word: what is doubted is the danger ("es cierto q ... se ahoga mucha
         /// gente"), not something beside an emergency ("they kidnapped my brother, is it true the police can help?").
         var doubtBeforeEmergency = false
@@ -114,6 +114,7 @@ extension Gateway {
             case .offTopic: offTopic = true
             case .idiom: break
             case .also: if hit.position == 0 { continues = true }
+            case .another: if hit.position == 0 { continues = true; another = true }
             case .there: continues = true
             case .elsewhere: if hit.position != afterOrigin, hit.position != afterHere { elsewhereAsked = true }
             case .choice: break
@@ -279,6 +280,7 @@ extension Gateway {
     static func command(from e: Evidence, strong: Intent?) -> Command {
         var command = Command(intent: .unknown, place: e.place ?? (e.elsewhereAsked ? nil : e.origin), route: e.route)
         command.continues = e.continues
+        command.another = e.another
         // Detention and complaints name what the message is about; shelter or doctor words around them are
         // details ("in the migration station they don't let me call my family"). Asylum is often background
         // ("I already applied at COMAR but have nowhere to sleep").

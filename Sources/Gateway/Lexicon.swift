@@ -47,6 +47,9 @@ public enum Target: Hashable, Sendable {
     case choice
     /// Words that continue the last question when they open a message ("y", "et", "what about").
     case also
+    /// Words that ask for one more of what was just asked when they open a message ("one for women", "otro
+    /// cerca", "une autre"): the last question again, with this message's place or else the last one's.
+    case another
     /// Words for the place just talked about ("there", "ahi", "la-bas"): the last question's place.
     case there
     case place(String), route(String), languageName(String)
@@ -54,17 +57,17 @@ public enum Target: Hashable, Sendable {
     /// Never guessed from a typo: little words ("para", "entre", "donde hay", a choice's "option") and words that
     /// change what the whole message means ("ya estoy a salvo" is not "saldo", off-topic; "dsierto" is not
     /// "cierto", a doubt).
-    static let notGuessed: Set<Target> = [.toward, .between, .ask, .choice, .elsewhere, .here, .idiom, .also, .there,
+    static let notGuessed: Set<Target> = [.toward, .between, .ask, .choice, .elsewhere, .here, .idiom, .also, .another, .there,
                                           .offTopic, .doubt]
     /// Cues whose words say nothing about the message's language ("a", "de", "donde", a place's name).
-    static let nonVoting: Set<Target> = [.toward, .origin, .ask, .elsewhere, .also, .there]
+    static let nonVoting: Set<Target> = [.toward, .origin, .ask, .elsewhere, .also, .another, .there]
 
     /// The keyword ids of the cues above, as staff write them.
     static let cues: [String: Target] = [
         "more": .more, "back": .back, "offtopic": .offTopic, "cost": .cost, "authority": .authority, "choice": .choice,
         "doubt": .doubt, "toward": .toward, "origin": .origin, "deported": .deported, "rumour": .rumour,
         "between": .between, "ask": .ask, "elsewhere": .elsewhere, "here": .here,
-        "idiom": .idiom, "also": .also, "there": .there,
+        "idiom": .idiom, "also": .also, "another": .another, "there": .there,
     ]
 
     /// Parses a keyword id of the content (`rights.asylum`, `more`, …).

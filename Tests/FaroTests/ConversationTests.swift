@@ -72,6 +72,11 @@ import Testing
         #expect(free[1].command.intent == .medical && free[1].command.place == "tapachula")
         let whereItIs = Fixtures.engine.conversation(["aidez nous on nous attaque", "on est pres de irapuato"])
         #expect(whereItIs[1].command.intent == .emergency && whereItIs[1].command.place == "irapuato")
+        // "one for …" asks for another of the same: "kids" says who it is for, not children's rights.
+        let another = Fixtures.engine.conversation(["where can i sleep in mexicali", "one for women with kids?"])
+        #expect(another[1].command.intent == .shelter && another[1].command.place == "mexicali")
+        let alone = Fixtures.engine.conversation(["one for women with kids?"])
+        #expect(alone[0].command.intent == .rights)
         // Without the continuing word, a new question is not tied to the last place.
         let doctor = Fixtures.engine.conversation(["peligros en el DF", "necesito un doctor"])
         #expect(doctor[1].command.intent == .medical && doctor[1].command.place == nil)
