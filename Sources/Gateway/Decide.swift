@@ -34,10 +34,12 @@ extension Gateway {
         var afterOrigin = -1, afterHere = -1, here: String?
         var route: String?, languageName: String?, languageSpan = 0
         var more = false, back = false, cost = false, authority = false, doubt = false, deported = false, rumour = false
-        var between = false, jobOffer = false, offTopic = false, continues = false, another = false
+        var between = false, jobOffer = false, offTopic = false, continues = false, another = false, ago = false
         /// A doubt said before any emergency word: what is doubted is the danger ("es cierto q ... se ahoga mucha
         /// gente"), not something beside an emergency ("they kidnapped my brother, is it true the police can help?").
         var doubtBeforeEmergency = false
+        /// The same for hearsay ("es seguro cruzar x juarez? dicen q mucha gente se ahoga").
+        var rumourBeforeEmergency = false
         /// A place Faro has no content for named as what is asked about (not where someone comes from): then the
         /// origin is not the answer ("how many hours from palenque to villahermosa", "ou dormir a escuintla").
         var elsewhereAsked = false
@@ -116,6 +118,7 @@ extension Gateway {
             case .also: if hit.position == 0 { continues = true }
             case .another: if hit.position == 0 { continues = true; another = true }
             case .there: continues = true
+            case .ago: ago = true
             case .elsewhere: if hit.position != afterOrigin, hit.position != afterHere { elsewhereAsked = true }
             case .choice: break
             case .cost: cost = true
@@ -126,7 +129,9 @@ extension Gateway {
             case .origin: afterOrigin = hit.position + hit.span
             case .here: afterHere = hit.position + hit.span
             case .deported: deported = true
-            case .rumour: rumour = true
+            case .rumour:
+                rumour = true
+                rumourBeforeEmergency = rumourBeforeEmergency || intents[.emergency] == nil
             case .doubt:
                 doubt = true
                 doubtBeforeEmergency = doubtBeforeEmergency || intents[.emergency] == nil
@@ -210,6 +215,7 @@ extension Gateway {
     static let askable: Set<Intent> = [.shelter, .medical, .legal, .beta, .dangers]
 
     static func applyRules(_ e: inout Evidence) -> Intent? {
+        if e.ago, e.intents[.emergency] == .some(nil) { e.intents[.emergency] = "past" }
         // Police or officials named: what they did (an arrest: detention) says more; else a complaint about them.
         // (Unless the person asks whether an offer can be trusted: then the officials are part of the offer.)
         if e.authority, !e.doubt, (e.intents[.rights] ?? nil) == nil { e.intents[.rights] = "complaint" }
@@ -248,7 +254,11 @@ extension Gateway {
         // A rumour doubted, or a danger doubted before it is named, asks whether a danger is real, even with a
         // kidnapping named ("dicen que secuestran en reynosa, es cierto?", "es cierto q en el rio se ahoga mucha
         // gente"): not a call for rescue.
-        if strong == .dangers, e.doubt, e.rumour || e.doubtBeforeEmergency { e.intents[.emergency] = nil }
+        // So is hearsay of a danger after asking in so many words whether the way is safe ("es seguro cruzar el rio
+        // x juarez? dicen q mucha gente se ahoga").
+        if strong == .dangers, e.doubt && (e.rumour || e.doubtBeforeEmergency) || e.rumourBeforeEmergency {
+            e.intents[.emergency] = nil
+        }
         // "derechos" + "salud": the right to health care, not a doctor (also for a child refused care).
         if let topic = e.intents[.rights], e.intents[.medical] != nil,
            topic == nil || topic == "health" || topic == "children" && e.rightsNamed["health"] != nil {

@@ -50,6 +50,9 @@ public enum Target: Hashable, Sendable {
     /// Words that ask for one more of what was just asked when they open a message ("one for women", "otro
     /// cerca", "une autre"): the last question again, with this message's place or else the last one's.
     case another
+    /// Long ago ("el año pasado", "il y a des mois", "years ago"): an emergency told beside them is history, so a
+    /// request beside it is what is asked ("el año pasado me secuestraron ... puedo pedir asilo?").
+    case ago
     /// Words for the place just talked about ("there", "ahi", "la-bas"): the last question's place.
     case there
     case place(String), route(String), languageName(String)
@@ -57,7 +60,7 @@ public enum Target: Hashable, Sendable {
     /// Never guessed from a typo: little words ("para", "entre", "donde hay", a choice's "option") and words that
     /// change what the whole message means ("ya estoy a salvo" is not "saldo", off-topic; "dsierto" is not
     /// "cierto", a doubt).
-    static let notGuessed: Set<Target> = [.toward, .between, .ask, .choice, .elsewhere, .here, .idiom, .also, .another, .there,
+    static let notGuessed: Set<Target> = [.toward, .between, .ask, .choice, .elsewhere, .here, .idiom, .also, .another, .there, .ago,
                                           .offTopic, .doubt]
     /// Cues whose words say nothing about the message's language ("a", "de", "donde", a place's name).
     static let nonVoting: Set<Target> = [.toward, .origin, .ask, .elsewhere, .also, .another, .there]
@@ -67,7 +70,7 @@ public enum Target: Hashable, Sendable {
         "more": .more, "back": .back, "offtopic": .offTopic, "cost": .cost, "authority": .authority, "choice": .choice,
         "doubt": .doubt, "toward": .toward, "origin": .origin, "deported": .deported, "rumour": .rumour,
         "between": .between, "ask": .ask, "elsewhere": .elsewhere, "here": .here,
-        "idiom": .idiom, "also": .also, "another": .another, "there": .there,
+        "idiom": .idiom, "also": .also, "another": .another, "there": .there, "ago": .ago,
     ]
 
     /// Parses a keyword id of the content (`rights.asylum`, `more`, …).

@@ -104,6 +104,11 @@ import Testing
         ("on m a dit que les migrants n ont pas droit aux soins au mexique c est vrai?", "rights", "health"),
         ("they kidnapped my brother, is it true the police can help?", "emergency", ""),
         ("rumor says mexico will deport all indians next week, true?", "dangers", ""),
+        // Hearsay of a danger after asking whether the way is safe; an emergency long ago beside a request.
+        ("oigan es seguro cruzar el rio bravo x juarez? dicen q mucha gente se ahoga", "dangers", ""),
+        ("el año pasado me secuestraron en reynosa, puedo pedir proteccion como refugiado aca?", "rights", "asylum"),
+        ("hace 3 meses me secuestraron en reynosa", "emergency", ""),
+        ("nos secuestraron en reynosa, puedo pedir asilo?", "emergency", ""),
         // Sexual violence told as past: an emergency alone, a doctor when one is asked for (the reply gives 72 h).
         ("me violaron", "emergency", ""), ("me violaron hace 2 dias necesito ver un doctor", "medical", ""),
         // Deported is background beside a request.
