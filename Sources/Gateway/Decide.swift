@@ -335,9 +335,11 @@ extension Gateway {
         } else if e.route != nil {  // "la ruta del golfo pasa por veracruz?" asks about the route
             command.intent = .route; command.implied = true
         } else if command.place != nil, !e.offTopic {
-            // Places alone ask about their dangers: of two, the destination ("de ciudad hidalgo jusqu a tapachula");
-            // not a place named beside something off-topic ("a good roti shop in tijuana").
-            command.intent = .dangers; command.implied = true
+            // Places alone ask about their dangers — but from one to another they ask the way there ("Guadalajara a
+            // Torreon cuanto tiempo", "de ixtepec a veracruz comment faire"); not a place named beside something
+            // off-topic ("a good roti shop in tijuana").
+            command.intent = e.origin != nil && e.destination != nil && e.origin != e.destination ? .route : .dangers
+            command.implied = true
             command.place = e.destination ?? command.place
         } else if e.cost {
             // Only whether it costs ("c gratuit?"): a question about the last answer, if there was one.
