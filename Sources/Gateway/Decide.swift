@@ -34,7 +34,7 @@ extension Gateway {
         var afterOrigin = -1, afterHere = -1, here: String?
         var route: String?, languageName: String?, languageSpan = 0
         var more = false, back = false, cost = false, authority = false, doubt = false, deported = false, rumour = false
-        var between = false, jobOffer = false, offTopic = false, continues = false, another = false, ago = false
+        var between = false, jobOffer = false, offTopic = false, continues = false, another = false, ago = false, duration = false
         /// A doubt said before any emergency word: what is doubted is the danger ("es cierto q ... se ahoga mucha
         /// gente"), not something beside an emergency ("they kidnapped my brother, is it true the police can help?").
         var doubtBeforeEmergency = false
@@ -122,6 +122,7 @@ extension Gateway {
             case .elsewhere: if hit.position != afterOrigin, hit.position != afterHere { elsewhereAsked = true }
             case .choice: break
             case .cost: cost = true
+            case .duration: duration = true
             case .authority: authority = true
             case .toward: afterToward = hit.position + hit.span
             case .between: between = true
@@ -338,11 +339,13 @@ extension Gateway {
             // Places alone ask about their dangers — but from one to another they ask the way there ("Guadalajara a
             // Torreon cuanto tiempo", "de ixtepec a veracruz comment faire"); not a place named beside something
             // off-topic ("a good roti shop in tijuana").
-            command.intent = e.origin != nil && e.destination != nil && e.origin != e.destination ? .route : .dangers
+            let fromTo = e.origin != nil && e.destination != nil && e.origin != e.destination
+            command.intent = fromTo || e.duration ? .route : .dangers
             command.implied = true
             command.place = e.destination ?? command.place
-        } else if e.cost {
-            // Only whether it costs ("c gratuit?"): a question about the last answer, if there was one.
+        } else if e.cost || e.duration {
+            // Only whether it costs or how long it takes ("c gratuit?", "combien de temps ca prend"): a question about
+            // the last answer, if there was one.
             command.implied = true
         } else if e.more {
             command.intent = .menu; command.more = true

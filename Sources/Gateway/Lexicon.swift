@@ -10,6 +10,9 @@ public enum Target: Hashable, Sendable {
     case offTopic
     /// Money words ("me cobraron", "is it free"): beside a doctor or hospital they ask about the right to care.
     case cost
+    /// How long ("cuanto tarda", "combien de temps ca prend"): alone, a question about the last answer; with a place,
+    /// the way there.
+    case duration
     /// Police, soldiers, officials: a complaint about them, unless the message says what they did (an arrest:
     /// detention).
     case authority
@@ -67,7 +70,7 @@ public enum Target: Hashable, Sendable {
 
     /// The keyword ids of the cues above, as staff write them.
     static let cues: [String: Target] = [
-        "more": .more, "back": .back, "offtopic": .offTopic, "cost": .cost, "authority": .authority, "choice": .choice,
+        "more": .more, "back": .back, "offtopic": .offTopic, "cost": .cost, "duration": .duration, "authority": .authority, "choice": .choice,
         "doubt": .doubt, "toward": .toward, "origin": .origin, "deported": .deported, "rumour": .rumour,
         "between": .between, "ask": .ask, "elsewhere": .elsewhere, "here": .here,
         "idiom": .idiom, "also": .also, "another": .another, "there": .there, "ago": .ago,
