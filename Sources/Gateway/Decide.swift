@@ -56,14 +56,15 @@ extension Gateway {
         /// Of two rights topics, the one more words name ("mi esposo esta en la estacion migratoria, no me dejan
         /// verlo, estoy con los niños": detention); on a tie, the one that says what the person wants to do.
         func rightsTopicWins(_ topic: String, over other: String) -> Bool {
-            // Against detention, a complaint counts one word more: the words of detention often only name who
-            // did it ("un agente del inm me pidio dinero pa no deportarme").
+            // Against detention, a complaint or care counts one word more: the words of detention often only name
+            // who did it or what is feared ("un agente del inm me pidio dinero pa no deportarme", "me pueden
+            // deportar si voy al hospital?").
             let againstDetention = topic == "detention" || other == "detention"
             // Against a complaint, work counts one word more when no official is named: the complaint is about the
             // employer ("el dueño ya me debe 2 meses, a donde voy a poner queja?").
             let againstComplaint = !authority && (topic == "complaint" || other == "complaint")
             let weight = { (t: String) in
-                (rightsNamed[t] ?? 0) + (t == "complaint" && againstDetention || t == "work" && againstComplaint ? 1 : 0)
+                (rightsNamed[t] ?? 0) + ((t == "complaint" || t == "health") && againstDetention || t == "work" && againstComplaint ? 1 : 0)
             }
             let (a, b) = (weight(topic), weight(other))
             return a != b ? a > b : Gateway.topicRank(topic) < Gateway.topicRank(other)

@@ -109,6 +109,10 @@ import Testing
         ("el año pasado me secuestraron en reynosa, puedo pedir proteccion como refugiado aca?", "rights", "asylum"),
         ("hace 3 meses me secuestraron en reynosa", "emergency", ""),
         ("nos secuestraron en reynosa, puedo pedir asilo?", "emergency", ""),
+        ("a mi ya me secuestraron una vez en tamaulipas, q zonas debo evitar ahora?", "dangers", ""),
+        // Against detention, care counts one word more: deportation is what is feared, care what is asked.
+        ("me pueden deportar si voy al hospital?", "rights", "health"),
+        ("tienen a mi hermano en la estacion migratoria, cuantos dias lo pueden tener?", "rights", "detention"),
         // Sexual violence told as past: an emergency alone, a doctor when one is asked for (the reply gives 72 h).
         ("me violaron", "emergency", ""), ("me violaron hace 2 dias necesito ver un doctor", "medical", ""),
         // Deported is background beside a request.
