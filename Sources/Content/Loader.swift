@@ -195,6 +195,7 @@ private struct Reader {
         for (key, _, value) in mapping(get("sms"), "sms") ?? [] { pack.sms[key] = value.string ?? "" }
         for (key, _, value) in mapping(get("sounds"), "sounds") ?? [] { pack.sounds.append((key, value.string ?? "")) }
         pack.numbers = strings(get("numbers"), "numbers").map(\.text)
+        pack.personal = strings(get("personal"), "personal").map(\.text)
         for (key, _, value) in mapping(get("keywords"), "keywords") ?? [] { pack.keywords[key, default: []] += strings(value, "keywords of \(key)") }
         for (key, _, value) in mapping(get("labels"), "labels") ?? [] { pack.labels[key] = value.string ?? "" }
         for (key, _, value) in mapping(get("ui"), "ui") ?? [] { pack.ui[key] = value.string ?? "" }

@@ -69,6 +69,9 @@ public struct LanguagePack: Sendable {
     public var sounds: [(written: String, heard: String)] = []
     /// Number words from one up ("uno, dos…"): "opcion cuatro" picks 4 from a menu.
     public var numbers: [String] = []
+    /// Words of the writer's own case ("me, mi, nos…"): officials named beside a place without them ask how things
+    /// are there.
+    public var personal: [String] = []
     /// Keyword id (intent or `intent.topic`) to keywords.
     public var keywords: [String: [Keyword]]
     public var labels: [String: String]

@@ -34,7 +34,7 @@ extension Gateway {
         var afterOrigin = -1, afterHere = -1, here: String?
         var route: String?, languageName: String?, languageSpan = 0
         var more = false, back = false, cost = false, authority = false, doubt = false, deported = false, rumour = false
-        var between = false, jobOffer = false, offTopic = false, continues = false, another = false, ago = false, duration = false
+        var between = false, jobOffer = false, offTopic = false, continues = false, another = false, ago = false, duration = false, personal = false
         /// A doubt said before any emergency word: what is doubted is the danger ("es cierto q ... se ahoga mucha
         /// gente"), not something beside an emergency ("they kidnapped my brother, is it true the police can help?").
         var doubtBeforeEmergency = false
@@ -129,7 +129,7 @@ extension Gateway {
             case .between: between = true
             case .ask: afterAsk = hit.position + hit.span
             case .origin: afterOrigin = hit.position + hit.span
-            case .here: afterHere = hit.position + hit.span
+            case .here: afterHere = hit.position + hit.span; personal = true
             case .deported: deported = true
             case .rumour:
                 rumour = true
@@ -144,8 +144,9 @@ extension Gateway {
 
     /// The command, and whether the message named several requests (or rights topics): only then can its first
     /// question differ from the whole (`Questions.swift`).
-    func decide(_ all: [Hit], language: Int?) -> (command: Command, several: Bool) {
+    func decide(_ all: [Hit], language: Int?, personal: Bool = false) -> (command: Command, several: Bool) {
         var evidence = Evidence()
+        evidence.personal = personal
         for hit in Self.counted(all, language: language).sorted(by: { $0.position < $1.position }) { evidence.add(hit) }
         // (Counted over every hit, before one language's keywords hide another's: a question alone may be read in
         // another language than the whole message.)
@@ -260,6 +261,15 @@ extension Gateway {
         // x juarez? dicen q mucha gente se ahoga").
         if strong == .dangers, e.doubt && (e.rumour || e.doubtBeforeEmergency) || e.rumourBeforeEmergency {
             e.intents[.emergency] = nil
+        }
+        // Officials named beside a place, with no word of the writer's own case: how things are there, a danger
+        // ("la migra esta subiendo al tren en apizaco?", "les policiers a reynosa volent les migrants?"); an arrest
+        // or a complaint happens to someone ("me", "mi hermano"), or is named ("donde pongo la queja"); how long
+        // someone is held, or rights named, ask about detention ("cuanto tiempo te pueden tener en la estacion").
+        if strong == nil, !e.personal, !e.duration, e.rightsNamed[""] == nil, e.place != nil || e.destination != nil,
+           let topic = e.intents[.rights] ?? nil, topic == "detention" || topic == "complaint" && e.rightsNamed["complaint"] == nil,
+           !precedence.contains(where: { ![.rights, .dangers, .route].contains($0) && e.intents[$0] != nil }) {
+            e.intents[.rights] = nil; e.intents[.route] = nil; e.intents[.dangers] = .some(nil)
         }
         // "derechos" + "salud": the right to health care, not a doctor (also for a child refused care).
         if let topic = e.intents[.rights], e.intents[.medical] != nil,

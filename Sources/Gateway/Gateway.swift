@@ -160,7 +160,7 @@ public final class Gateway: Sendable {
         if let choice = numberedChoice(expandedWords, hits) {
             return (Command(intent: .menu, language: language.map { lexicon.languages[$0] }, choice: choice), false)
         }
-        var (command, several) = decide(hits, language: language)
+        var (command, several) = decide(hits, language: language, personal: expandedInfos.contains { $0.personal })
         command.language = language.map { lexicon.languages[$0] }
         if command.intent == .unknown { command.suggestion = suggest(expandedWords, language: language) }
         return (command, several)

@@ -102,6 +102,8 @@ struct WordInfo: Sendable {
     var votes: UInt64 = 0
     var filler = false
     var inPhrase = false
+    /// A word of the writer's own case ("me", "mi", "nous", "my").
+    var personal = false
     /// Index in `Lexicon.expansions`, or -1 when no language spells this word as SMS shorthand.
     var sms: Int32 = -1
     static let unknown = WordInfo(known: false)
@@ -127,6 +129,8 @@ struct Lexicon: Sendable {
     var fillers: Set<String> = []
     /// Number words of every language, with their value ("cuatro", "deux", "seven").
     var numbers: [String: Int] = [:]
+    /// Words of the writer's own case in every language.
+    var personal: Set<String> = []
     /// Words of multi-word names ("piedras", "negras"): only pairs with one of them are checked for typos.
     var phraseWords: Set<String> = []
     var sms: [[String: String]] = []
@@ -205,6 +209,7 @@ private struct LexiconBuilder {
             }
             for word in pack.detect { vote(Normalizer.normalize(word), li); lexicon.fillers.insert(Normalizer.normalize(word)) }
             for (i, word) in pack.numbers.enumerated() { lexicon.numbers[Normalizer.normalize(word)] = i + 1 }
+            for word in pack.personal { lexicon.personal.insert(Normalizer.normalize(word)) }
             lexicon.labels[code] = pack.labels
         }
         for place in catalog.places.values.sorted(by: { $0.slug < $1.slug }) {
@@ -230,10 +235,10 @@ private struct LexiconBuilder {
         // (Every word Faro knows, so `known` tells a misspelling apart: one-word names and cues too.)
         let single = lexicon.phrases.lazy.filter { !$0.hasPrefix("re:") && !$0.contains(" ") && !$0.contains("*") }
         let all = Set(lexicon.wordLanguages.keys).union(lexicon.fillers).union(lexicon.phraseWords)
-            .union(lexicon.mergedSMS.keys).union(single)
+            .union(lexicon.mergedSMS.keys).union(single).union(lexicon.personal)
         for word in all {
             var info = WordInfo(votes: lexicon.wordLanguages[word] ?? 0, filler: lexicon.fillers.contains(word),
-                                inPhrase: lexicon.phraseWords.contains(word))
+                                inPhrase: lexicon.phraseWords.contains(word), personal: lexicon.personal.contains(word))
             if let any = lexicon.mergedSMS[word] {
                 info.sms = Int32(lexicon.expansions.count)
                 lexicon.expansions.append((lexicon.sms.map { $0[word] }, any))

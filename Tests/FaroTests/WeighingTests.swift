@@ -112,6 +112,12 @@ import Testing
         ("a mi ya me secuestraron una vez en tamaulipas, q zonas debo evitar ahora?", "dangers", ""),
         // Against detention, care counts one word more: deportation is what is feared, care what is asked.
         ("me pueden deportar si voy al hospital?", "rights", "health"),
+        // Officials beside a place with no word of the writer's own case: how things are there.
+        ("les policiers a reynosa volent les migrants?", "dangers", ""),
+        ("hay redadas en el tren de puebla esta semana?", "dangers", ""),
+        ("la policia me robo en reynosa", "rights", "complaint"),
+        ("agarraron a mi esposo los de migracion en saltillo a donde se lo llevan", "rights", "detention"),
+        ("cuanto tiempo te pueden tener en la estacion migratoria de hermosillo", "rights", "detention"),
         ("tienen a mi hermano en la estacion migratoria, cuantos dias lo pueden tener?", "rights", "detention"),
         // Sexual violence told as past: an emergency alone, a doctor when one is asked for (the reply gives 72 h).
         ("me violaron", "emergency", ""), ("me violaron hace 2 dias necesito ver un doctor", "medical", ""),
