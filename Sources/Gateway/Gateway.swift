@@ -225,18 +225,21 @@ public final class Gateway: Sendable {
         var offset = 1
         for word in words { starts.append(offset); offset += word.utf8.count + 1 }
         text.withUTF8 { padded in
-            // Longest match first at each place, and no two phrases over the same words, across the patterns.
-            var literal = lexicon.patterns.flatMap { $0.matches(in: padded) }
-            if lexicon.patterns.count > 1 {
-                literal.sort { $0.start != $1.start ? $0.start < $1.start : $0.end > $1.end }
-                var end = -1
-                literal = literal.filter { match in
-                    guard match.start + 1 >= end else { return false }
-                    end = match.end
-                    return true
-                }
+            // Word by word, the longest phrase that starts there (the trie of its first letter, or a phrase with a
+            // `*` inside); a phrase found covers its words, and the search goes on after it.
+            var found: [(PCRE2Pattern.Match, Int)] = []
+            guard let data = PCRE2Pattern.makeMatchData() else { return }
+            defer { PCRE2Pattern.freeMatchData(data) }
+            var i = 0
+            while i < starts.count {
+                let at = starts[i] - 1  // the space before the word
+                let index = lexicon.patternForByte[Int(padded[starts[i]])]
+                var best = index < 0 ? nil : lexicon.patterns[index].match(in: padded, at: at, data: data)
+                if let loose = lexicon.loose?.match(in: padded, at: at, data: data), loose.end > best?.end ?? -1 { best = loose }
+                guard let match = best else { i += 1; continue }
+                found.append((match, match.start + 1))
+                while i < starts.count, starts[i] < match.end { i += 1 }
             }
-            var found = literal.map { ($0, $0.start + 1) }
             if let expressions = lexicon.expressions {
                 // Expressions see the text without the padding spaces.
                 let inner = UnsafeBufferPointer(rebasing: padded[1..<(padded.count - 1)])

@@ -121,7 +121,12 @@ struct Lexicon: Sendable {
     var languages: [String]
     var phrases: [String] = []
     var meanings: [[LexEntry]] = []
+    /// The literal phrases, as tries anchored at a word (`\G`), split by first byte when one is too big for PCRE2.
     var patterns: [PCRE2Pattern] = []
+    /// Index in `patterns` of the trie for each first byte of a word (-1: no phrase starts with it).
+    var patternForByte = [Int](repeating: -1, count: 256)
+    /// Phrases with a `*` inside, tried at every word.
+    var loose: PCRE2Pattern?
     var expressions: PCRE2Pattern?
     var fuzzy = FuzzyIndex()
     var fuzzyMeanings: [Int] = []               // fuzzy word id → phrase index
@@ -390,27 +395,40 @@ private struct LexiconBuilder {
                 loose.append("\(Self.literal(phrase))(?= )(*MARK:\(i))")
             } else { trie.insert(Array(phrase), index: i) }
         }
-        // PCRE2 caps a compiled pattern's size: when the phrases do not fit in one, they are split by first
-        // letter into as few patterns as fit (the matches are merged as if they came from one).
-        let letters = trie.children.keys.sorted()
-        func compileGroup(_ group: ArraySlice<Character>, extra: [String]) {
-            var node = TrieNode()
-            for letter in group { node.children[letter] = trie.children[letter] }
-            let source = " (?:" + ([node.pattern()] + extra).joined(separator: "|") + ")"
-            do throws(PCRE2Pattern.CompileError) {
-                lexicon.patterns.append(try PCRE2Pattern(source))
-            } catch {
-                guard group.count > 1 else {
-                    issues.append(ContentIssue(.error, Origin(file: "languages/", line: 0),
-                                               "keyword patterns do not compile: \(error)"))
-                    return
+        if !loose.isEmpty { lexicon.loose = compile("\\G (?:" + loose.joined(separator: "|") + ")") }
+        // Each word is matched once, with the trie of its first byte, so the number of patterns costs nothing per
+        // message. PCRE2 caps a compiled pattern's size: when the phrases do not fit in one, the first bytes are
+        // split into as few groups as fit, in order (letters that share a first byte stay together).
+        let buckets = Dictionary(grouping: trie.children.keys) { $0.utf8.first! }.sorted { $0.key < $1.key }
+        var start = 0
+        while start < buckets.count {
+            // The longest run of buckets from `start` that compiles (halving the rest until one does).
+            var count = buckets.count - start
+            var pattern: PCRE2Pattern?
+            while pattern == nil {
+                var node = TrieNode()
+                for (_, letters) in buckets[start..<start + count] { for l in letters { node.children[l] = trie.children[l] } }
+                pattern = try? PCRE2Pattern("\\G (?:" + node.pattern() + ")")
+                if pattern == nil {
+                    guard count > 1 else {
+                        issues.append(ContentIssue(.error, Origin(file: "languages/", line: 0),
+                                                   "keyword patterns do not compile (phrases starting with '\(buckets[start].value.first!)')"))
+                        return
+                    }
+                    count = (count + 1) / 2
                 }
-                let middle = group.startIndex + group.count / 2
-                compileGroup(group[..<middle], extra: extra)
-                compileGroup(group[middle...], extra: [])
             }
+            for (byte, _) in buckets[start..<start + count] { lexicon.patternForByte[Int(byte)] = lexicon.patterns.count }
+            lexicon.patterns.append(pattern!)
+            start += count
         }
-        compileGroup(letters[...], extra: loose)
+    }
+
+    private mutating func compile(_ source: String) -> PCRE2Pattern? {
+        do throws(PCRE2Pattern.CompileError) { return try PCRE2Pattern(source) } catch {
+            issues.append(ContentIssue(.error, Origin(file: "languages/", line: 0), "keyword patterns do not compile: \(error)"))
+            return nil
+        }
     }
 
     /// A trie of phrases, written out as a pattern.

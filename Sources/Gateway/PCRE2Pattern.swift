@@ -77,6 +77,18 @@ public final class PCRE2Pattern: @unchecked Sendable {
         return found
     }
 
+    /// The match that starts at `offset`, for a pattern anchored with `\G` (the JIT keeps such a pattern anchored;
+    /// PCRE2_ANCHORED at match time would leave the JIT). `data` is any match data, reused across calls.
+    public func match(in bytes: UnsafeBufferPointer<UInt8>, at offset: Int, data: OpaquePointer) -> Match? {
+        let base = bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!
+        guard pcre2_match_8(code, base, bytes.count, offset, 0, data, context) > 0,
+              let ovector = pcre2_get_ovector_pointer_8(data) else { return nil }
+        return Match(start: ovector[0], end: ovector[1], mark: Self.mark(pcre2_get_mark_8(data)))
+    }
+
+    /// Match data for `match(in:at:data:)`: the patterns here capture nothing, so one pair of offsets is enough.
+    public static func makeMatchData(pairs: UInt32 = 1) -> OpaquePointer? { pcre2_match_data_create_8(pairs, nil) }
+
     /// First match only (used by the bare-match benchmark baseline).
     public func firstMatch(in bytes: UnsafeBufferPointer<UInt8>, data: OpaquePointer) -> Bool {
         let base = bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!

@@ -264,6 +264,10 @@ import Testing
         // Words Spanish and French share, letters that barely lean: the message tells no language.
         #expect(Fixtures.engine.first("numero de la CNDH").command.language == nil)
         #expect(Fixtures.engine.first("central route cities?").command.language == "en")
+        // Phrases are found word by word, the longest first, whichever pattern holds them ("en español" is not
+        // hidden by a shorter phrase of another pattern).
+        #expect(Fixtures.engine.first("contestame en español x favor").command.topic == "es")
+        #expect(Fixtures.engine.first("como esta la ruta del pacifico ahorita, hay asaltos??").command.route == "pacifico")
         // Keyboard mashing fits no language's letters: it tells none (the reply takes the remembered or default).
         #expect(Fixtures.engine.first("kjdhf ksjd 77").command.language == nil)
         #expect(Fixtures.engine.first("ojala llueva pronto").command.language == "es")
