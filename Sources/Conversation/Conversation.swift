@@ -48,9 +48,10 @@ public struct Conversation: Sendable {
             command.place = last.place
         }
         // After an emergency, details with no request of their own ("somos 4 y un niño, porfavor rapido") are more of
-        // the same emergency.
+        // the same emergency — so is where it is happening ("estamos cerca de la central de autobuses de reynosa").
         if let last = state.last, last.intent == .emergency,
-           command.intent == .unknown || command.intent == .rights && command.topic == "children" {
+           command.intent == .unknown || command.intent == .rights && command.topic == "children"
+            || command.intent == .route || command.intent == .dangers && command.implied {
             command.intent = .emergency; command.topic = nil
         }
         // "todavia lo tienen" after an emergency in Matamoros: the same emergency, where it was (staff need it).

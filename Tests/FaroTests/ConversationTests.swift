@@ -54,6 +54,8 @@ import Testing
         // Details with no request of their own, after an emergency, are more of it.
         let h = Fixtures.engine.conversation(["ayuda nos tienen encerrados en una casa en reynosa", "somos 4 y un niño porfavor rapido"])
         #expect(h[1].command.intent == .emergency && h[1].command.place == "reynosa")
+        let whereNow = Fixtures.engine.conversation(["ayuda nos quieren secuestrar", "estamos cerca de la central de autobuses de reynosa"])
+        #expect(whereNow[1].command.intent == .emergency && whereNow[1].command.place == "reynosa")
     }
 
     /// A place after a way question asks the way from or to there; "y …?" keeps the last question's place.
