@@ -9,8 +9,9 @@ public struct Conversation: Sendable {
     /// minutes: on the way, an answer waits for signal or credit (a blind conversation writer sent "tapachula" 49
     /// minutes after the shelter menu, meaning shelters there).
     public static let memorySeconds: Double = 2 * 60 * 60
-    /// Intents whose question a bare place or route name can answer ("albergue" then "ixtepec").
-    static let followUps: Set<Intent> = [.dangers, .route, .shelter, .medical, .legal, .beta, .subscribe, .rights]
+    /// Intents whose question a bare place or route name can answer ("albergue" then "ixtepec"). (Alerts ask only
+    /// while their menu is open: after "alertas ruta del golfo", "matamoros" asks about Matamoros.)
+    static let followUps: Set<Intent> = [.dangers, .route, .shelter, .medical, .legal, .beta, .rights]
     /// Questions about a place: a continuation ("y albergues?") or the same question again keeps the last one's place.
     static let placeKept: Set<Intent> = [.dangers, .route, .shelter, .medical, .legal, .beta]
 

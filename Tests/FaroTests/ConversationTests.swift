@@ -79,6 +79,9 @@ import Testing
         #expect(another[1].command.intent == .shelter && another[1].command.place == "mexicali")
         let alone = Fixtures.engine.conversation(["one for women with kids?"])
         #expect(alone[0].command.intent == .rights)
+        // Alerts ask for a route only while their question is open.
+        #expect(Fixtures.engine.conversation(["alertas ruta del golfo", "matamoros"])[1].command.intent == .dangers)
+        #expect(Fixtures.engine.conversation(["alertas", "matamoros"])[1].command.intent == .subscribe)
         // Without the continuing word, a new question is not tied to the last place.
         let doctor = Fixtures.engine.conversation(["peligros en el DF", "necesito un doctor"])
         #expect(doctor[1].command.intent == .medical && doctor[1].command.place == nil)
