@@ -228,7 +228,7 @@ public final class Gateway: Sendable {
             // Word by word, the longest phrase that starts there (the trie of its first letter, or a phrase with a
             // `*` inside); a phrase found covers its words, and the search goes on after it.
             var found: [(PCRE2Pattern.Match, Int)] = []
-            guard let data = PCRE2Pattern.makeMatchData() else { return }
+            guard let data = PCRE2Pattern.reusableMatchData() else { return }
             defer { PCRE2Pattern.freeMatchData(data) }
             var i = 0
             while i < starts.count {

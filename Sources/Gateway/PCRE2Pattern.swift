@@ -87,7 +87,7 @@ public final class PCRE2Pattern: @unchecked Sendable {
     }
 
     /// Match data for `match(in:at:data:)`: the patterns here capture nothing, so one pair of offsets is enough.
-    public static func makeMatchData(pairs: UInt32 = 1) -> OpaquePointer? { pcre2_match_data_create_8(pairs, nil) }
+    public static func reusableMatchData() -> OpaquePointer? { pcre2_match_data_create_8(1, nil) }
 
     /// First match only (used by the bare-match benchmark baseline).
     public func firstMatch(in bytes: UnsafeBufferPointer<UInt8>, data: OpaquePointer) -> Bool {
