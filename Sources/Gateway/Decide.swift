@@ -144,7 +144,7 @@ extension Gateway {
 
     /// The command, and whether the message named several requests (or rights topics): only then can its first
     /// question differ from the whole (`Questions.swift`).
-    func decide(_ all: [Hit], language: Int?, personal: Bool = false) -> (command: Command, several: Bool) {
+    func decide(_ all: [Hit], language: Int?, personal: Bool) -> (command: Command, several: Bool) {
         var evidence = Evidence()
         evidence.personal = personal
         for hit in Self.counted(all, language: language).sorted(by: { $0.position < $1.position }) { evidence.add(hit) }
@@ -216,6 +216,8 @@ extension Gateway {
     /// The rules that weigh the evidence against itself; returns the intent that says what the whole message is,
     /// if any.
     static let askable: Set<Intent> = [.shelter, .medical, .legal, .beta, .dangers]
+    /// What officials named beside a place can be about when nothing else is asked.
+    static let aboutAPlace: Set<Intent> = [.rights, .dangers, .route]
 
     static func applyRules(_ e: inout Evidence) -> Intent? {
         if e.ago, e.intents[.emergency] == .some(nil) { e.intents[.emergency] = "past" }
@@ -268,7 +270,7 @@ extension Gateway {
         // someone is held, or rights named, ask about detention ("cuanto tiempo te pueden tener en la estacion").
         if strong == nil, !e.personal, !e.duration, e.rightsNamed[""] == nil, e.place != nil || e.destination != nil,
            let topic = e.intents[.rights] ?? nil, topic == "detention" || topic == "complaint" && e.rightsNamed["complaint"] == nil,
-           !precedence.contains(where: { ![.rights, .dangers, .route].contains($0) && e.intents[$0] != nil }) {
+           !precedence.contains(where: { !Self.aboutAPlace.contains($0) && e.intents[$0] != nil }) {
             e.intents[.rights] = nil; e.intents[.route] = nil; e.intents[.dangers] = .some(nil)
         }
         // "derechos" + "salud": the right to health care, not a doctor (also for a child refused care).
