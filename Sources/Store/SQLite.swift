@@ -166,7 +166,8 @@ final class Statement {
         sqlite3_bind_int64(handle, index, value ? 1 : 0)
     }
 
-    func bind(_ index: Int32, _ value: Data) {
+    func bind(_ index: Int32, _ value: Data?) {
+        guard let value else { sqlite3_bind_null(handle, index); return }
         if value.isEmpty {
             sqlite3_bind_zeroblob(handle, index, 0)
             return

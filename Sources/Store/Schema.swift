@@ -97,6 +97,13 @@ enum Schema {
             ) STRICT;
             CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
             """),
+        Migration(version: 4, name: "the subscriber state an exchange left, for states written later", sql: """
+            -- Set on exchanges that left a subscriber state. The subscribers table is brought up to date from
+            -- them in batches (meta 'states_through' is the last exchange id applied), and from here after a
+            -- crash, so a state is durable with its exchange's commit without a random page write per message.
+            ALTER TABLE exchanges ADD COLUMN state_language TEXT;
+            ALTER TABLE exchanges ADD COLUMN state BLOB;
+            """),
     ]
 
     static var currentVersion: Int { migrations.last!.version }

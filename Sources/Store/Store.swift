@@ -7,6 +7,8 @@
 // - WAL, synchronous=NORMAL, secure_delete (deleted numbers and texts are overwritten, not left in free pages).
 // - One writer (see Writer.swift): `record` is group-committed by a dedicated thread; other writes run in their
 //   own transaction on the caller's thread, serialized with it. Reads use a second connection.
+// - A conversation state that keeps its routes and opt-out rides in its exchange row and reaches the subscribers
+//   table within `stateWriteInterval` (replayed from the log after a crash); `subscriber(_:)` sees it at once.
 import Foundation
 
 public final class Store: Sendable {
@@ -31,15 +33,20 @@ public final class Store: Sendable {
         /// How long a write waits for another process holding the database lock.
         public var busyTimeout: Duration
         public var synchronous: Synchronous
+        /// How often conversation states carried by logged exchanges are written to the subscribers table (see
+        /// Writer.swift). They are durable with their exchange either way; this is how stale the table may be for
+        /// other processes reading it.
+        public var stateWriteInterval: Duration
 
         public init(
             batchSize: Int = 64, maxBatchDelay: Duration = .milliseconds(2), busyTimeout: Duration = .seconds(5),
-            synchronous: Synchronous = .normal
+            synchronous: Synchronous = .normal, stateWriteInterval: Duration = .seconds(1)
         ) {
             self.batchSize = batchSize
             self.maxBatchDelay = maxBatchDelay
             self.busyTimeout = busyTimeout
             self.synchronous = synchronous
+            self.stateWriteInterval = stateWriteInterval
         }
     }
 
@@ -100,6 +107,10 @@ public final class Store: Sendable {
                     "path": path, "from": "\(from)", "to": "\(Schema.currentVersion)",
                 ])
             }
+            let replayed = try Writes.replayStates(on: writeConnection)
+            if replayed > 0 {
+                log.log(.notice, "subscriber states written from the log after an unclean stop", ["states": "\(replayed)"])
+            }
         } catch {
             writeConnection.close()
             throw error
@@ -119,7 +130,7 @@ public final class Store: Sendable {
 
         let writer = Writer(
             connection: writeConnection, batchSize: settings.batchSize, maxBatchDelay: settings.maxBatchDelay,
-            log: log)
+            stateWriteInterval: settings.stateWriteInterval, log: log)
         writer.start()
         log.log(.debug, "store opened", ["path": path, "schema": "\(Schema.currentVersion)"])
         return Store(
@@ -146,7 +157,8 @@ public final class Store: Sendable {
     /// Logs one exchange — and, when given, the subscriber state it left, in the same transaction — returning
     /// once it is committed. Calls from many tasks are group-committed; acknowledge a reply only after this
     /// returns. Cancelling the calling task does not withdraw the row. `routesChanged: false` promises that the
-    /// stored route subscriptions already equal the record's (they are then not read back).
+    /// stored route subscriptions and opt-out already equal the record's: the state then rides in the exchange
+    /// row and reaches the subscribers table within `stateWriteInterval` (`subscriber(_:)` sees it at once).
     /// An `escalation` for staff is opened in the same transaction.
     public func record(_ exchange: Exchange, saving subscriber: SubscriberRecord? = nil,
                        routesChanged: Bool = true, escalation: EscalationRecord? = nil) async throws {
@@ -156,7 +168,7 @@ public final class Store: Sendable {
                             at: exchange.at, routesChanged: routesChanged)
         }
         try await writer.commit(PendingWrite(exchange: exchange, sender: sender, subscriber: subscriberWrite,
-                                             escalation: escalation))
+                                             escalation: escalation, defersState: !routesChanged))
     }
 
     /// Logs `exchanges` in one transaction: all or none.
@@ -208,6 +220,7 @@ public final class Store: Sendable {
     /// What is remembered about the person with this number, or `nil` if nothing is.
     public func subscriber(_ phone: String) throws -> SubscriberRecord? {
         let pseudonym = pseudonymizer.pseudonym(for: phone)
+        if let later = writer.laterState(of: pseudonym) { return later.record }
         return try reader.read("read subscriber") { connection in
             let select = try connection.statement(
                 "SELECT language, state, opted_out FROM subscribers WHERE pseudonym = ?1")
@@ -231,7 +244,10 @@ public final class Store: Sendable {
         let write = SubscriberWrite(
             pseudonym: pseudonymizer.pseudonym(for: phone), phone: Pseudonymizer.normalize(phone), record: record,
             at: at)
-        try writer.write("save subscriber") { try Writes.save(write, on: $0) }
+        try writer.write("save subscriber") { connection in
+            writer.forgetLaterState(of: write.pseudonym)
+            try Writes.save(write, on: connection)
+        }
     }
 
     /// Saves many subscribers in one transaction (the simulator's final states).
@@ -241,7 +257,10 @@ public final class Store: Sendable {
                             record: $0.record, at: at)
         }
         try writer.write("save subscribers") { connection in
-            for write in writes { try Writes.save(write, on: connection) }
+            for write in writes {
+                writer.forgetLaterState(of: write.pseudonym)
+                try Writes.save(write, on: connection)
+            }
         }
     }
 
@@ -451,6 +470,11 @@ public final class Store: Sendable {
             delete.bind(1, unixMillis(olderThan))
             try delete.run("purge exchanges")
             var result = PurgeResult(exchanges: connection.changes, texts: 0)
+            // Row ids restart below the mark once the newest rows are gone: keep the mark at the last one left.
+            try connection.execute("""
+                UPDATE meta SET value = CAST((SELECT coalesce(max(id), 0) FROM exchanges) AS TEXT)
+                WHERE key = 'states_applied_through' AND CAST(value AS INTEGER) > (SELECT coalesce(max(id), 0) FROM exchanges)
+                """, "keep the states mark")
             if let textsOlderThan {
                 let clear = try connection.statement(
                     "UPDATE exchanges SET text = NULL WHERE at < ?1 AND text IS NOT NULL")
@@ -531,7 +555,7 @@ public final class Recorder {
         guard !pending.isEmpty else { return }
         try store.writer.write("record batch") { connection in
             let insert = try connection.statement(Writes.insertExchange)
-            for write in pending { try Writes.apply(write, insert: insert, on: connection) }
+            for write in pending { try Writes.apply(write, stateInRow: false, insert: insert, on: connection) }
         }
         pending.removeAll(keepingCapacity: true)
     }

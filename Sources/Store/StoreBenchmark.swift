@@ -139,9 +139,7 @@ public enum StoreBenchmark {
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 
-    private static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
+    private static func seconds(_ duration: Duration) -> Double { duration.inSeconds }
 
     private static func format(_ duration: Duration) -> String {
         String(format: "%.3f s", seconds(duration))

@@ -5,14 +5,23 @@ import Foundation
 enum Writes {
     static let insertExchange = """
         INSERT INTO exchanges (at, sender, channel, session, language, intent, topic, place, route, text,
-                               reply, encoding, segments, content_version, latency_us, run_id)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+                               reply, encoding, segments, content_version, latency_us, run_id, state_language, state)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
         """
 
     static let upsertSubscriber = """
         INSERT INTO subscribers (pseudonym, language, state, opted_out, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)
         ON CONFLICT (pseudonym) DO UPDATE SET language = excluded.language, state = excluded.state,
             opted_out = excluded.opted_out, updated_at = excluded.updated_at
+        """
+
+    /// A state carried by an exchange, written to its subscriber later (or replayed after a crash): never over a
+    /// newer one, and never touching the opt-out, which is always written at once.
+    static let upsertState = """
+        INSERT INTO subscribers (pseudonym, language, state, opted_out, updated_at) VALUES (?1, ?2, ?3, 0, ?4)
+        ON CONFLICT (pseudonym) DO UPDATE SET language = excluded.language, state = excluded.state,
+            updated_at = excluded.updated_at
+        WHERE excluded.updated_at >= subscribers.updated_at
         """
 
     static let subscribeRoute = """
@@ -24,9 +33,10 @@ enum Writes {
     static let unsubscribeRoute = "DELETE FROM route_subscriptions WHERE pseudonym = ?1 AND route = ?2"
     static let unsubscribeAll = "DELETE FROM route_subscriptions WHERE pseudonym = ?1"
 
-    /// Inserts one exchange; `sender` is its pseudonym (the raw `from` is never bound).
+    /// Inserts one exchange; `sender` is its pseudonym (the raw `from` is never bound). `state`: the subscriber
+    /// state it left, kept in the row for `upsertState`.
     @inline(__always)
-    static func insert(_ e: Exchange, sender: String, with statement: Statement) throws {
+    static func insert(_ e: Exchange, sender: String, state: SubscriberRecord? = nil, with statement: Statement) throws {
         statement.bind(1, unixMillis(e.at))
         statement.bind(2, sender)
         statement.bind(3, e.channel)
@@ -43,6 +53,8 @@ enum Writes {
         statement.bind(14, e.contentVersion)
         statement.bind(15, e.latencyMicros)
         statement.bind(16, e.runID)
+        statement.bind(17, state?.language)
+        statement.bind(18, state?.state)
         try statement.run("insert exchange")
     }
 
@@ -93,19 +105,63 @@ enum Writes {
         try statement.run("escalate")
     }
 
-    /// Applies one queued write. A row that also saves its subscriber is made atomic with a savepoint, so a
-    /// failure leaves neither half.
+    /// The mark of `replayStates`: every state carried by an exchange up to this id is in the subscribers table.
+    static func markStatesApplied(through id: Int64, on connection: Connection) throws {
+        let statement = try connection.statement(
+            "INSERT INTO meta (key, value) VALUES ('states_applied_through', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+        statement.bind(1, String(id))
+        try statement.run("mark states applied")
+    }
+
+    /// After a crash: writes the states carried by exchanges past the mark, in order, and moves the mark.
+    /// Returns how many were written.
+    static func replayStates(on connection: Connection) throws -> Int {
+        try connection.transaction("replay states") {
+            let mark = Int64(try connection.text("SELECT value FROM meta WHERE key = 'states_applied_through'",
+                                                 "read states mark") ?? "0") ?? 0
+            let select = try connection.statement("""
+                SELECT id, sender, state_language, state, at FROM exchanges
+                WHERE id > ?1 AND state IS NOT NULL ORDER BY id
+                """)
+            select.bind(1, mark)
+            let rows = try select.rows("read carried states") { row in
+                (id: row.int64(0), sender: row.string(1) ?? "", language: row.string(2), state: row.data(3), at: row.int64(4))
+            }
+            guard let last = rows.last else { return 0 }
+            let upsert = try connection.statement(upsertState)
+            for row in rows {
+                try saveState(pseudonym: row.sender, language: row.language, state: row.state, at: row.at, with: upsert)
+            }
+            try markStatesApplied(through: last.id, on: connection)
+            return rows.count
+        }
+    }
+
+    /// Writes a state an exchange carried (`upsertState`).
+    static func saveState(pseudonym: String, language: String?, state: Data, at: Int64, with statement: Statement) throws {
+        statement.bind(1, pseudonym)
+        statement.bind(2, language)
+        statement.bind(3, state)
+        statement.bind(4, at)
+        try statement.run("save state")
+    }
+
+    /// Applies one queued write. A row that also writes other rows is made atomic with a savepoint, so a failure
+    /// leaves neither half. With `stateInRow` the subscriber state goes into the exchange row, and its subscriber
+    /// row is written here only when `write.defersState` is false.
     /// `insert` is the connection's `insertExchange` statement, fetched once per batch by the caller.
-    static func apply(_ write: PendingWrite, insert statement: Statement, on connection: Connection) throws {
-        guard write.subscriber != nil || write.escalation != nil else {
-            try insert(write.exchange, sender: write.sender, with: statement)
+    static func apply(_ write: PendingWrite, stateInRow: Bool, insert statement: Statement, on connection: Connection) throws {
+        let state = stateInRow ? write.subscriber?.record : nil
+        let saveNow = write.defersState && stateInRow ? nil : write.subscriber
+        guard saveNow != nil || write.escalation != nil else {
+            try insert(write.exchange, sender: write.sender, state: state, with: statement)
             return
         }
         // Prepared once per connection: `execute` would compile these two on every row.
         try connection.statement("SAVEPOINT faro_row").run("savepoint")
         do {
-            try insert(write.exchange, sender: write.sender, with: statement)
-            if let subscriber = write.subscriber { try save(subscriber, on: connection) }
+            try insert(write.exchange, sender: write.sender, state: state, with: statement)
+            if let saveNow { try save(saveNow, on: connection) }
             if let escalation = write.escalation {
                 try escalate(escalation, pseudonym: write.sender, at: write.exchange.at, on: connection)
             }
