@@ -51,7 +51,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .testTarget(name: "FaroTests", dependencies: ["Content", "Gateway", "Conversation", "Store", "Simulation", "FaroService", "CSQLite",
+        .testTarget(name: "FaroTests", dependencies: ["Content", "Gateway", "Conversation", "Store", "Simulation", "FaroService", "Channels", "CSQLite",
                                                 .product(name: "Logging", package: "swift-log")],
                     exclude: ["Fixtures"]),
         .testTarget(name: "ServerTests", dependencies: [

@@ -40,9 +40,10 @@ public final class FaroService: Sendable {
         public var latencyMicros: Int
     }
 
-    /// One inbound message from a phone.
+    /// One inbound message from a phone. With a `deadline`, throws `StoreError.deadlinePassed` if the exchange
+    /// is not committed by then (it stays queued, committed if the database frees within the busy timeout).
     public func handle(from: String, text: String, channel: String = "sms", session: String? = nil,
-                       at: Date = Date()) async throws -> Outcome {
+                       at: Date = Date(), deadline: ContinuousClock.Instant? = nil) async throws -> Outcome {
         let started = DispatchTime.now().uptimeNanoseconds
         let engine = self.engine
         let state = try recent.withLock({ $0[from] }) ?? store.subscriber(from).map { StateCoding.decode($0.state) } ?? SubscriberState()
@@ -59,7 +60,7 @@ public final class FaroService: Sendable {
             return EscalationRecord(intent: "emergency", place: place, language: language)
         }.first
         try await store.record(exchange, saving: SubscriberRecord(decision.state), routesChanged: routesChanged,
-                               escalation: escalation)
+                               escalation: escalation, deadline: deadline)
         if let escalation {
             logger.warning("emergency escalated", metadata: ["place": "\(escalation.place ?? "-")", "language": "\(escalation.language)"])
         }

@@ -16,7 +16,6 @@ struct Routes<Handler: MessageHandling>: Sendable {
     let ussdAdapter: AfricasTalkingUSSDAdapter
     let jsonAdapter = JSONAPIAdapter()
     let limiter: RateLimiter?
-    let deadlines = Deadlines()
 
     init(settings: ServerSettings, handler: Handler, metrics: ServerMetrics, logger: Logger) {
         self.settings = settings
@@ -96,8 +95,8 @@ struct Routes<Handler: MessageHandling>: Sendable {
         }
         log.metadata["who"] = Self.who(ussd.from, handler)
         log.metadata["depth"] = "\(ussd.path.count)"
-        switch await ask(route: route, log: log, { [handler] in
-            try await handler.ussd(session: ussd.session, from: ussd.from, path: ussd.path)
+        switch await ask(route: route, log: log, { [handler] deadline in
+            try await handler.ussd(session: ussd.session, from: ussd.from, path: ussd.path, deadline: deadline)
         }) {
         case .success(let reply):
             let (response, truncated) = ussdAdapter.reply(reply)
@@ -129,8 +128,8 @@ struct Routes<Handler: MessageHandling>: Sendable {
             let session = message.session ?? "json-\(who)"
             message.session = session
             let path = AfricasTalkingUSSDAdapter.path(message.text)
-            switch await ask(route: route, log: log, { [handler, message] in
-                try await handler.ussd(session: session, from: message.from, path: path)
+            switch await ask(route: route, log: log, { [handler, message] deadline in
+                try await handler.ussd(session: session, from: message.from, path: path, deadline: deadline)
             }) {
             case .success(let reply):
                 replied(reply, provider: provider, log: log)
@@ -202,7 +201,7 @@ struct Routes<Handler: MessageHandling>: Sendable {
                 return .drop
             }
         }
-        switch await ask(route: route, log: log, { [handler] in try await handler.handle(message) }) {
+        switch await ask(route: route, log: log, { [handler] deadline in try await handler.handle(message, deadline: deadline) }) {
         case .success(let reply):
             replied(reply, provider: message.provider, log: log)
             return .reply(reply)
@@ -211,12 +210,12 @@ struct Routes<Handler: MessageHandling>: Sendable {
         }
     }
 
-    /// Calls the core within the request timeout; failures are counted and logged by error type only.
-    func ask(route: String, log: RequestLog, _ operation: @escaping @Sendable () async throws -> OutboundReply) async
-        -> Result<OutboundReply, Failure>
+    /// Calls the core with the request timeout as its deadline; failures are counted and logged by error type only.
+    func ask(route: String, log: RequestLog,
+             _ operation: (ContinuousClock.Instant) async throws -> OutboundReply) async -> Result<OutboundReply, Failure>
     {
         do {
-            let reply = try await withTimeout(settings.requestTimeout, deadlines: deadlines, operation)
+            let reply = try await operation(.now + settings.requestTimeout)
             guard reply.text.contains(where: { !$0.isWhitespace }) else {
                 // Kannel would send "<Empty reply from service provider>": treat it as the core's failure.
                 metrics.error(route: route, kind: "empty_reply")
@@ -224,7 +223,7 @@ struct Routes<Handler: MessageHandling>: Sendable {
                 return .failure(.internal)
             }
             return .success(reply)
-        } catch is TimeoutError {
+        } catch is DeadlinePassed {
             metrics.error(route: route, kind: "timeout")
             log.error("core did not answer in time; fallback sent",
                       ["timeout_ms": "\(Int(settings.requestTimeout / .milliseconds(1)))"])

@@ -160,15 +160,19 @@ public final class Store: Sendable {
     /// stored route subscriptions and opt-out already equal the record's: the state then rides in the exchange
     /// row and reaches the subscribers table within `stateWriteInterval` (`subscriber(_:)` sees it at once).
     /// An `escalation` for staff is opened in the same transaction.
+    /// With a `deadline`, throws `StoreError.deadlinePassed` then if the commit has not happened (the row stays
+    /// queued, and is committed if the database frees within the busy timeout).
     public func record(_ exchange: Exchange, saving subscriber: SubscriberRecord? = nil,
-                       routesChanged: Bool = true, escalation: EscalationRecord? = nil) async throws {
+                       routesChanged: Bool = true, escalation: EscalationRecord? = nil,
+                       deadline: ContinuousClock.Instant? = nil) async throws {
         let sender = pseudonymizer.pseudonym(for: exchange.from)
         let subscriberWrite = subscriber.map {
             SubscriberWrite(pseudonym: sender, phone: Pseudonymizer.normalize(exchange.from), record: $0,
                             at: exchange.at, routesChanged: routesChanged)
         }
         try await writer.commit(PendingWrite(exchange: exchange, sender: sender, subscriber: subscriberWrite,
-                                             escalation: escalation, defersState: !routesChanged))
+                                             escalation: escalation, defersState: !routesChanged),
+                                deadline: deadline)
     }
 
     /// Logs `exchanges` in one transaction: all or none.

@@ -25,6 +25,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible, Loc
     case keyFile(path: String, reason: String)
     /// The store was closed.
     case closed
+    /// A commit did not finish by its caller's deadline (the row stays queued, and is committed if the database frees within the busy timeout).
+    case deadlinePassed
 
     public var description: String {
         switch self {
@@ -51,6 +53,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible, Loc
             return "pseudonym key file \(path): \(reason)"
         case .closed:
             return "the store is closed"
+        case .deadlinePassed:
+            return "the exchange was not committed by the deadline; it stays queued"
         }
     }
 

@@ -45,7 +45,8 @@ final class Writer: @unchecked Sendable {
     private let connection: Connection  // guarded by connectionLock
 
     private let queueCondition = NSCondition()
-    private var queue: [(PendingWrite, CheckedContinuation<Void, any Error>)] = []  // guarded by queueCondition
+    private var queue: [(PendingWrite, CommitWaiter)] = []  // guarded by queueCondition
+    private let deadlines = Deadlines()
     private var closing = false  // guarded by queueCondition
     private let stopped = DispatchSemaphore(value: 0)
     private var started = false
@@ -128,22 +129,29 @@ final class Writer: @unchecked Sendable {
 
     // MARK: Group commit
 
-    /// Queues `write` and returns once the transaction holding it has committed.
-    func commit(_ write: PendingWrite) async throws {
+    /// Queues `write` and returns once the transaction holding it has committed — or throws
+    /// `StoreError.deadlinePassed` at `deadline`, leaving the row queued.
+    func commit(_ write: PendingWrite, deadline: ContinuousClock.Instant? = nil) async throws {
+        let waiter = CommitWaiter()
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            waiter.install(continuation)
+            if let deadline {
+                let id = deadlines.add(deadline) { waiter.finish(.failure(StoreError.deadlinePassed)) }
+                waiter.onFinish { [deadlines] in deadlines.remove(id) }
+            }
             queueCondition.lock()
             if closing {
                 queueCondition.unlock()
-                continuation.resume(throwing: StoreError.closed)
+                waiter.finish(.failure(StoreError.closed))
                 return
             }
-            queue.append((write, continuation))
+            queue.append((write, waiter))
             queueCondition.signal()
             queueCondition.unlock()
         }
     }
 
-    private func take(max count: Int) -> [(PendingWrite, CheckedContinuation<Void, any Error>)] {
+    private func take(max count: Int) -> [(PendingWrite, CommitWaiter)] {
         if queue.count <= count {
             defer { queue.removeAll(keepingCapacity: true) }
             return queue
@@ -172,7 +180,7 @@ final class Writer: @unchecked Sendable {
         stopped.signal()
     }
 
-    private func commitBatch(_ first: [(PendingWrite, CheckedContinuation<Void, any Error>)], writingStates: Bool,
+    private func commitBatch(_ first: [(PendingWrite, CommitWaiter)], writingStates: Bool,
                              closing: Bool = false) {
         guard !first.isEmpty || writingStates else { return }
         let clock = ContinuousClock()
@@ -226,12 +234,8 @@ final class Writer: @unchecked Sendable {
         if let batchError {
             log.log(.error, "group commit failed", ["rows": "\(batch.count)", "error": "\(batchError)"])
         }
-        for (index, (_, continuation)) in batch.enumerated() {
-            if let error = batchError ?? failures[index] {
-                continuation.resume(throwing: error)
-            } else {
-                continuation.resume()
-            }
+        for (index, (_, waiter)) in batch.enumerated() {
+            waiter.finish((batchError ?? failures[index]).map { .failure($0) } ?? .success(()))
         }
     }
 

@@ -1,4 +1,5 @@
 import CSQLite
+import Channels
 import Conversation
 import FaroService
 import Foundation
@@ -236,6 +237,35 @@ final class LogCapture: LogHandler, @unchecked Sendable {
         _ = try await service.handle(from: phone, text: "STOP")
         #expect(try store.subscribers(route: "golfo").isEmpty)
         #expect(try store.openEscalations().count == 1)
+    }
+
+    /// The gateway's deadline holds when the log cannot commit (another process holds the database): the service
+    /// gives up waiting then, and the message is logged once the database frees.
+    @Test(.timeLimit(.minutes(1)))
+    func answersTheGatewayByItsDeadlineWhenTheLogCannotCommit() async throws {
+        let dir = Scratch()
+        let path = dir.path("faro.sqlite")
+        let store = try Store.open(path: path, key: simulatorKey, settings: .init(busyTimeout: .seconds(30)))
+        defer { store.close() }
+        let service = FaroService(engine: Fixtures.engine, store: store, logger: Logger(label: "test") { _ in LogCapture() })
+        var other: OpaquePointer?
+        #expect(sqlite3_open(path, &other) == SQLITE_OK)
+        defer { sqlite3_close(other) }
+        #expect(sqlite3_exec(other, "BEGIN IMMEDIATE", nil, nil, nil) == SQLITE_OK)
+
+        let start = ContinuousClock.now
+        await #expect(throws: DeadlinePassed.self) {
+            _ = try await service.handle(InboundMessage(from: "+5215500000078", text: "albergue en tapachula", provider: "kannel"),
+                                         deadline: .now + .milliseconds(300))
+        }
+        #expect(ContinuousClock.now - start < .seconds(15))
+
+        #expect(sqlite3_exec(other, "COMMIT", nil, nil, nil) == SQLITE_OK)
+        while try store.counts().exchanges == 0 { try await Task.sleep(for: .milliseconds(20)) }
+        let reply = try await service.handle(InboundMessage(from: "+5215500000078", text: "gracias", provider: "kannel"),
+                                             deadline: .now + .seconds(60))
+        #expect(reply.result?["intent"] == "thanks")
+        #expect(try store.counts().exchanges == 2)
     }
 
     /// Staff edit the content of a running service: a good edit is served, a broken one is reported and ignored.

@@ -4,7 +4,7 @@ import Synchronization
 
 /// A deterministic stand-in for Faro's core, for the gateway's tests (and the e2e script's test server).
 ///
-/// SMS: `boom` throws, `slow` takes 3 s ignoring cancellation, `empty` answers nothing, `long` answers three GSM-7
+/// SMS: `boom` throws, `slow` takes 3 s (giving up at its deadline if that comes first, as handlers must), `empty` answers nothing, `long` answers three GSM-7
 /// parts, `largo` a long UCS-2 reply with emoji, `euro` an extension character across the 153 boundary,
 /// `emoji67` an emoji across the 67 boundary, `ucsemoji` an emoji at every part boundary; anything else is echoed as
 /// `Recibido: <text>` (UCS-2 when the text needs it).
@@ -27,17 +27,22 @@ public final class FakeHandler: MessageHandling {
     public static let emojiEveryBoundary = "é" + String(repeating: "x", count: 65) + "😀" + String(repeating: "y", count: 65)
         + "🚌" + String(repeating: "z", count: 30) + "✈️ fin"
 
-    public func handle(_ message: InboundMessage) async throws -> OutboundReply {
+    public func handle(_ message: InboundMessage, deadline: ContinuousClock.Instant) async throws -> OutboundReply {
         counter.withLock { $0.handled += 1 }
         let key = message.text.lowercased()
         switch key {
         case "boom":
             throw FakeError.boom
         case "slow":
-            // Deaf to cancellation on purpose: the gateway must answer at its timeout anyway.
+            let done = ContinuousClock.now + .seconds(3)
+            let until = min(done, deadline)
+            let wait = ContinuousClock.now.duration(to: until).components
             await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-                DispatchQueue.global().asyncAfter(deadline: .now() + 3) { c.resume() }
+                DispatchQueue.global().asyncAfter(
+                    deadline: .now() + .nanoseconds(Int(wait.seconds) * 1_000_000_000 + Int(wait.attoseconds / 1_000_000_000))
+                ) { c.resume() }
             }
+            if until < done { throw DeadlinePassed() }
             return Self.reply("too late", intent: "slow")
         case "empty":
             return OutboundReply(text: "", encoding: "GSM-7", segments: 0)
@@ -64,7 +69,9 @@ public final class FakeHandler: MessageHandling {
                              result: ["lang": lang, "intent": intent, "topic": nil, "place": nil, "route": nil])
     }
 
-    public func ussd(session: String, from: String, path: [String]) async throws -> OutboundReply {
+    public func ussd(session: String, from: String, path: [String], deadline: ContinuousClock.Instant) async throws
+        -> OutboundReply
+    {
         counter.withLock { $0.ussd += 1 }
         if path.first == "boom" { throw FakeError.boom }
         // Resolve the path: 00 home, 0 back, 98 next page.

@@ -74,6 +74,34 @@ struct WritingTests {
         #expect(try reopened.counts().exchanges == acknowledged)
     }
 
+    @Test(.timeLimit(.minutes(1)))
+    func aCommitThatCannotHappenStopsWaitingAtItsDeadlineAndIsCommittedLater() async throws {
+        // Given another process holding the database's write lock, and a store that waits up to 30 s for it
+        let dir = try TemporaryDirectory()
+        let path = dir.path("faro.sqlite")
+        let store = try Store.open(path: path, key: testKey, settings: .init(busyTimeout: .seconds(30)))
+        defer { store.close() }
+        let other = try RawDatabase(path)
+        try other.execute("BEGIN IMMEDIATE")
+
+        // When an exchange must be logged within 300 ms
+        let start = ContinuousClock.now
+        await #expect(throws: StoreError.deadlinePassed) {
+            try await store.record(exchange(), deadline: .now + .milliseconds(300))
+        }
+
+        // Then the caller hears so at the deadline, long before the busy timeout (with room for a loaded machine)…
+        #expect(ContinuousClock.now - start < .seconds(15))
+        #expect(ContinuousClock.now - start >= .milliseconds(300))
+        // …and the row, still queued, is committed once the lock is released
+        try other.execute("COMMIT")
+        while try store.counts().exchanges == 0 { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(try store.counts().exchanges == 1)
+        // A deadline that is not reached changes nothing
+        try await store.record(exchange(), deadline: .now + .seconds(60))
+        #expect(try store.counts().exchanges == 2)
+    }
+
     @Test func recordCanSaveTheSubscriberInTheSameCommit() async throws {
         // Given a store
         let dir = try TemporaryDirectory()

@@ -1,7 +1,9 @@
 import Dispatch
 import Synchronization
 
-struct TimeoutError: Error {}
+// Deadlines for commit waits: a caller that must answer by a time (the HTTP gateway's request timeout) stops
+// waiting then, even when the writer is stuck (another process holding the database lock, a stalled disk). The row
+// stays queued, and is committed if the database frees within the busy timeout.
 
 /// Per-request deadlines without a timer per request: one sweeper (started on demand, gone when nothing is
 /// pending) fires every deadline that has passed, every `tick`. A deadline may fire up to one tick late. The sweeper
@@ -62,40 +64,18 @@ final class Deadlines: Sendable {
     }
 }
 
-/// Runs `operation` and returns its result, or throws `TimeoutError` once `limit` has passed, even when the
-/// operation ignores cancellation (it is then cancelled and left to finish on its own; its result is dropped).
-func withTimeout<T: Sendable>(
-    _ limit: Duration, deadlines: Deadlines, _ operation: @escaping @Sendable () async throws -> T
-) async throws -> T {
-    let gate = Gate<T>()
-    return try await withTaskCancellationHandler {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-            gate.install(continuation)
-            let work = Task {
-                do { gate.finish(.success(try await operation())) } catch { gate.finish(.failure(error)) }
-            }
-            let id = deadlines.add(.now + limit) {
-                if gate.finish(.failure(TimeoutError())) { work.cancel() }
-            }
-            gate.onFinish { deadlines.remove(id) }
-        }
-    } onCancel: {
-        gate.finish(.failure(CancellationError()))
-    }
-}
-
-/// Resumes a continuation exactly once.
-private final class Gate<T: Sendable>: Sendable {
+/// A commit's caller, resumed exactly once: by the writer, or by its deadline, whichever comes first.
+final class CommitWaiter: Sendable {
     private struct State {
-        var continuation: CheckedContinuation<T, any Error>?
-        var pending: Result<T, any Error>?
+        var continuation: CheckedContinuation<Void, any Error>?
+        var pending: Result<Void, any Error>?
         var done = false
         var cleanup: (@Sendable () -> Void)?
     }
     private let state = Mutex(State())
 
-    func install(_ c: CheckedContinuation<T, any Error>) {
-        let early: Result<T, any Error>? = state.withLock { s in
+    func install(_ c: CheckedContinuation<Void, any Error>) {
+        let early: Result<Void, any Error>? = state.withLock { s in
             if let p = s.pending { s.pending = nil; return p }
             s.continuation = c
             return nil
@@ -103,7 +83,7 @@ private final class Gate<T: Sendable>: Sendable {
         if let early { c.resume(with: early) }
     }
 
-    /// Runs `cleanup` when the gate finishes (at once if it already has).
+    /// Runs `cleanup` when the waiter finishes (at once if it already has).
     func onFinish(_ cleanup: @escaping @Sendable () -> Void) {
         let runNow = state.withLock { s -> Bool in
             if s.done { return true }
@@ -113,21 +93,19 @@ private final class Gate<T: Sendable>: Sendable {
         if runNow { cleanup() }
     }
 
-    /// True when this call delivered the result (the first caller wins).
-    @discardableResult
-    func finish(_ result: Result<T, any Error>) -> Bool {
-        let (c, cleanup, won) = state.withLock { s -> (CheckedContinuation<T, any Error>?, (@Sendable () -> Void)?, Bool) in
-            if s.done { return (nil, nil, false) }
+    /// Delivers `result` unless one was delivered already.
+    func finish(_ result: Result<Void, any Error>) {
+        let (c, cleanup) = state.withLock { s -> (CheckedContinuation<Void, any Error>?, (@Sendable () -> Void)?) in
+            if s.done { return (nil, nil) }
             s.done = true
             let c = s.continuation
             s.continuation = nil
             if c == nil { s.pending = result }
             let cl = s.cleanup
             s.cleanup = nil
-            return (c, cl, true)
+            return (c, cl)
         }
         c?.resume(with: result)
         cleanup?()
-        return won
     }
 }
