@@ -3,13 +3,13 @@
 # (1) a static responder that returns Faro's own reply text for that message, then (2) Faro itself
 # (`$FARO_BIN serve`, release build, SQLite logging). Prints MO messages/second for each and the ratio.
 #
-#   FARO_BIN=.build/release/faro N=3000 Tests/e2e/kannel-throughput.sh
+#   FARO_BIN=.build/release/faro N=20000 Tests/e2e/kannel-throughput.sh
 #
 # A benchmark, not a test: it prints figures. Loopback only; stops everything it started.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-N="${N:-3000}"
+N="${N:-20000}"
 TEXT="${TEXT:-PELIGROS TAPACHULA}"
 [ -n "${FARO_BIN:-}" ] || { echo "set FARO_BIN"; exit 2; }
 FARO_BIN="$(cd "$(dirname "$FARO_BIN")" && pwd)/$(basename "$FARO_BIN")"
