@@ -95,7 +95,7 @@ struct Routes<Handler: MessageHandling>: Sendable {
         }
         log.metadata["who"] = Self.who(ussd.from, handler)
         log.metadata["depth"] = "\(ussd.path.count)"
-        switch await ask(route: route, log: log, { [handler] deadline in
+        switch await ask(route: route, log: log, { deadline in
             try await handler.ussd(session: ussd.session, from: ussd.from, path: ussd.path, deadline: deadline)
         }) {
         case .success(let reply):
@@ -128,7 +128,7 @@ struct Routes<Handler: MessageHandling>: Sendable {
             let session = message.session ?? "json-\(who)"
             message.session = session
             let path = AfricasTalkingUSSDAdapter.path(message.text)
-            switch await ask(route: route, log: log, { [handler, message] deadline in
+            switch await ask(route: route, log: log, { deadline in
                 try await handler.ussd(session: session, from: message.from, path: path, deadline: deadline)
             }) {
             case .success(let reply):
@@ -201,7 +201,7 @@ struct Routes<Handler: MessageHandling>: Sendable {
                 return .drop
             }
         }
-        switch await ask(route: route, log: log, { [handler] deadline in try await handler.handle(message, deadline: deadline) }) {
+        switch await ask(route: route, log: log, { deadline in try await handler.handle(message, deadline: deadline) }) {
         case .success(let reply):
             replied(reply, provider: message.provider, log: log)
             return .reply(reply)

@@ -82,6 +82,22 @@ final class Writer: @unchecked Sendable {
 
     // MARK: Synchronous writes
 
+    /// Runs `body` in its own write transaction on the caller's thread.
+    func write<T>(_ operation: String, _ body: (Connection) throws -> T) throws -> T {
+        connectionLock.lock()
+        defer { connectionLock.unlock() }
+        guard connection.isOpen else { throw StoreError.closed }
+        return try connection.transaction(operation) { try body(connection) }
+    }
+
+    /// Runs `body` with the write connection outside any transaction (checkpoints).
+    func withConnection<T>(_ body: (Connection) throws -> T) throws -> T {
+        connectionLock.lock()
+        defer { connectionLock.unlock() }
+        guard connection.isOpen else { throw StoreError.closed }
+        return try body(connection)
+    }
+
     // MARK: States written later
 
     /// The state of `pseudonym` committed but not yet in the subscribers table, if any.
@@ -109,22 +125,6 @@ final class Writer: @unchecked Sendable {
         }
         if let mark = chunk.mark { try Writes.markStatesApplied(through: mark, on: connection) }
         return chunk.end
-    }
-
-    /// Runs `body` in its own write transaction on the caller's thread.
-    func write<T>(_ operation: String, _ body: (Connection) throws -> T) throws -> T {
-        connectionLock.lock()
-        defer { connectionLock.unlock() }
-        guard connection.isOpen else { throw StoreError.closed }
-        return try connection.transaction(operation) { try body(connection) }
-    }
-
-    /// Runs `body` with the write connection outside any transaction (checkpoints).
-    func withConnection<T>(_ body: (Connection) throws -> T) throws -> T {
-        connectionLock.lock()
-        defer { connectionLock.unlock() }
-        guard connection.isOpen else { throw StoreError.closed }
-        return try body(connection)
     }
 
     // MARK: Group commit
@@ -162,27 +162,35 @@ final class Writer: @unchecked Sendable {
 
     private func run() {
         let clock = ContinuousClock()
+        // After a failed commit, later states wait an interval: no busy loop against a full disk. They are safe in
+        // their exchange rows meanwhile, and after a failure at close they are replayed at the next open.
+        var statesPausedUntil = clock.now
+        func statesDue() -> ContinuousClock.Instant? {
+            laterStates.withLock { $0.due(after: stateWriteInterval) }.map { max($0, statesPausedUntil) }
+        }
         while true {
             queueCondition.lock()
-            var statesDue = laterStates.withLock { $0.due(after: stateWriteInterval) }
+            var due = statesDue()
             while queue.isEmpty && !closing {
-                guard let due = statesDue else { queueCondition.wait(); continue }
-                let wait = clock.now.duration(to: due)
+                guard let at = due else { queueCondition.wait(); continue }
+                let wait = clock.now.duration(to: at)
                 if wait <= .zero || !queueCondition.wait(until: Date(timeIntervalSinceNow: wait.inSeconds)) { break }
-                statesDue = laterStates.withLock { $0.due(after: stateWriteInterval) }
+                due = statesDue()
             }
             let first = take(max: batchSize)
             let last = closing && first.isEmpty  // every queued row was committed
             queueCondition.unlock()
-            commitBatch(first, writingStates: statesDue.map { last || clock.now >= $0 } ?? false, closing: last)
-            if last && laterStates.withLock({ $0.isEmpty }) { break }
+            let committed = commitBatch(first, writingStates: due.map { last || clock.now >= $0 } ?? false, all: last)
+            if !committed { statesPausedUntil = clock.now.advanced(by: stateWriteInterval) }
+            if last && (!committed || laterStates.withLock({ $0.isEmpty })) { break }
         }
         stopped.signal()
     }
 
-    private func commitBatch(_ first: [(PendingWrite, CommitWaiter)], writingStates: Bool,
-                             closing: Bool = false) {
-        guard !first.isEmpty || writingStates else { return }
+    /// Commits `first` and whatever joins it, after the next chunk of later states (`all` of them) when
+    /// `writingStates`. False when the transaction failed.
+    private func commitBatch(_ first: [(PendingWrite, CommitWaiter)], writingStates: Bool, all: Bool) -> Bool {
+        guard !first.isEmpty || writingStates else { return true }
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: maxBatchDelay)
         var batch = first
@@ -196,7 +204,7 @@ final class Writer: @unchecked Sendable {
             let insert = try connection.statement(Writes.insertExchange)
             try connection.execute("BEGIN IMMEDIATE", "begin batch")
             // Before this batch's rows, so the mark does not pass them.
-            if writingStates { chunkEnd = try writeLaterStates(all: closing) }
+            if writingStates { chunkEnd = try writeLaterStates(all: all) }
             var applied = 0
             while true {
                 while applied < batch.count {
@@ -237,6 +245,7 @@ final class Writer: @unchecked Sendable {
         for (index, (_, waiter)) in batch.enumerated() {
             waiter.finish((batchError ?? failures[index]).map { .failure($0) } ?? .success(()))
         }
+        return batchError == nil
     }
 
     /// Batches and rows committed by group commit so far.
