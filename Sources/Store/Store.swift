@@ -465,8 +465,9 @@ public final class Store: Sendable {
 
     // MARK: Retention and maintenance
 
-    /// Retention: deletes exchanges older than `olderThan`, and clears the inbound text of those older than
-    /// `textsOlderThan` (a shorter text retention), then checkpoints so the removed data leaves the WAL file too.
+    /// Retention: deletes exchanges older than `olderThan`, and clears the inbound text (and the conversation state
+    /// carried for the subscribers table, once written there) of those older than `textsOlderThan` (a shorter text
+    /// retention), then checkpoints so the removed data leaves the WAL file too.
     @discardableResult
     public func purge(olderThan: Date, textsOlderThan: Date? = nil) throws -> PurgeResult {
         let result = try writer.write("purge") { connection in
@@ -485,6 +486,14 @@ public final class Store: Sendable {
                 clear.bind(1, unixMillis(textsOlderThan))
                 try clear.run("purge texts")
                 result.texts = connection.changes
+                // The conversation states those rows carried, once in the subscribers table, go with the texts.
+                let states = try connection.statement("""
+                    UPDATE exchanges SET state = NULL, state_language = NULL
+                    WHERE at < ?1 AND state IS NOT NULL
+                      AND id <= (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'states_applied_through')
+                    """)
+                states.bind(1, unixMillis(textsOlderThan))
+                try states.run("purge carried states")
             }
             return result
         }

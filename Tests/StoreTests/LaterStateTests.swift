@@ -132,6 +132,27 @@ struct LaterStateTests {
         #expect(try reopened.subscriber("+5215500000001") == state("new"))
     }
 
+    @Test func textRetentionAlsoClearsTheStatesAlreadyWritten() async throws {
+        // Given an old exchange whose state is in the subscribers table, and one whose state still waits
+        let dir = try TemporaryDirectory()
+        let path = dir.path("faro.sqlite")
+        let t = Date(timeIntervalSince1970: 1_750_000_000)
+        let first = try Store.open(path: path, key: testKey, settings: Self.hour)
+        try await first.record(exchange(from: "+5215500000001", at: t), saving: state("written"), routesChanged: false)
+        first.close()
+        let store = try Store.open(path: path, key: testKey, settings: Self.hour)
+        defer { store.close() }
+        try await store.record(exchange(from: "+5215500000002", at: t), saving: state("waiting"), routesChanged: false)
+
+        // When text retention runs for both
+        try store.purge(olderThan: t - 1, textsOlderThan: t + 1)
+
+        // Then the written state left the log with the text; the waiting one stays, for a replay
+        #expect(try RawDatabase(path).rows("SELECT id, coalesce(state, 'NULL'), coalesce(text, 'NULL') FROM exchanges ORDER BY id")
+            == [["1", "NULL", "NULL"], ["2", "waiting", "NULL"]])
+        #expect(try store.subscriber("+5215500000001") == state("written"))
+    }
+
     @Test func purgingEveryExchangeKeepsTheMarkBelowTheNextIds() async throws {
         // Given states written up to exchange 3
         let dir = try TemporaryDirectory()
