@@ -40,8 +40,6 @@ final class Deadlines: Sendable {
         _ = state.withLock { $0.pending.removeValue(forKey: id) }
     }
 
-    var pendingCount: Int { state.withLock { $0.pending.count } }
-
     private func scheduleSweep() {
         let (seconds, attoseconds) = tick.components
         let nanoseconds = Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)
@@ -64,23 +62,18 @@ final class Deadlines: Sendable {
     }
 }
 
-/// A commit's caller, resumed exactly once: by the writer, or by its deadline, whichever comes first.
+/// A commit's caller, resumed exactly once: by the writer, or by its deadline, whichever comes first. Installed
+/// before anything can finish it.
 final class CommitWaiter: Sendable {
     private struct State {
         var continuation: CheckedContinuation<Void, any Error>?
-        var pending: Result<Void, any Error>?
         var done = false
         var cleanup: (@Sendable () -> Void)?
     }
     private let state = Mutex(State())
 
     func install(_ c: CheckedContinuation<Void, any Error>) {
-        let early: Result<Void, any Error>? = state.withLock { s in
-            if let p = s.pending { s.pending = nil; return p }
-            s.continuation = c
-            return nil
-        }
-        if let early { c.resume(with: early) }
+        state.withLock { $0.continuation = c }
     }
 
     /// Runs `cleanup` when the waiter finishes (at once if it already has).
@@ -100,7 +93,6 @@ final class CommitWaiter: Sendable {
             s.done = true
             let c = s.continuation
             s.continuation = nil
-            if c == nil { s.pending = result }
             let cl = s.cleanup
             s.cleanup = nil
             return (c, cl)

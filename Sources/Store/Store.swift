@@ -478,7 +478,7 @@ public final class Store: Sendable {
             // Row ids restart below the mark once the newest rows are gone: keep the mark at the last one left.
             try connection.execute("""
                 UPDATE meta SET value = CAST((SELECT coalesce(max(id), 0) FROM exchanges) AS TEXT)
-                WHERE key = 'states_applied_through' AND CAST(value AS INTEGER) > (SELECT coalesce(max(id), 0) FROM exchanges)
+                WHERE key = '\(Writes.statesMark)' AND (\(Writes.readStatesMark)) > (SELECT coalesce(max(id), 0) FROM exchanges)
                 """, "keep the states mark")
             if let textsOlderThan {
                 let clear = try connection.statement(
@@ -490,7 +490,7 @@ public final class Store: Sendable {
                 let states = try connection.statement("""
                     UPDATE exchanges SET state = NULL, state_language = NULL
                     WHERE at < ?1 AND state IS NOT NULL
-                      AND id <= (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'states_applied_through')
+                      AND id <= (\(Writes.readStatesMark))
                     """)
                 states.bind(1, unixMillis(textsOlderThan))
                 try states.run("purge carried states")

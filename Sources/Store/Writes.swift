@@ -105,10 +105,14 @@ enum Writes {
         try statement.run("escalate")
     }
 
-    /// The mark of `replayStates`: every state carried by an exchange up to this id is in the subscribers table.
+    /// The meta key of the mark of `replayStates`: every state carried by an exchange up to this id is in the
+    /// subscribers table.
+    static let statesMark = "states_applied_through"
+    static let readStatesMark = "SELECT CAST(value AS INTEGER) FROM meta WHERE key = '\(statesMark)'"
+
     static func markStatesApplied(through id: Int64, on connection: Connection) throws {
         let statement = try connection.statement(
-            "INSERT INTO meta (key, value) VALUES ('states_applied_through', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+            "INSERT INTO meta (key, value) VALUES ('\(statesMark)', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
         statement.bind(1, String(id))
         try statement.run("mark states applied")
     }
@@ -117,8 +121,7 @@ enum Writes {
     /// Returns how many were written.
     static func replayStates(on connection: Connection) throws -> Int {
         try connection.transaction("replay states") {
-            let mark = Int64(try connection.text("SELECT value FROM meta WHERE key = 'states_applied_through'",
-                                                 "read states mark") ?? "0") ?? 0
+            let mark = try connection.statement(readStatesMark).rows("read states mark") { $0.int64(0) }.first ?? 0
             let select = try connection.statement("""
                 SELECT id, sender, state_language, state, at FROM exchanges
                 WHERE id > ?1 AND state IS NOT NULL ORDER BY id
