@@ -9,6 +9,7 @@ public final class Gateway: Sendable {
     /// language): real words of that language, never typos or keywords of another.
     let vocabulary: [String: UInt64]
     public let issues: [ContentIssue]
+    let memo = Memo()
 
     public init(catalog: Catalog) {
         (lexicon, issues) = Lexicon.build(catalog)
@@ -49,7 +50,9 @@ public final class Gateway: Sendable {
         return lines.joined(separator: "\n")
     }
 
-    public func understand(_ text: String) -> Command { understand(text, trace: nil) }
+    public func understand(_ text: String) -> Command {
+        memo.command(for: text) { understand($0, trace: nil) }
+    }
 
     /// One message (or one question of it) understood on its own.
     func understandWhole(_ text: String, trace: ((String) -> Void)?) -> (command: Command, several: Bool) {
