@@ -6,7 +6,8 @@
 // - The schema is migrated at open; a newer or foreign file is refused without being changed.
 // - WAL, synchronous=NORMAL, secure_delete (deleted numbers and texts are overwritten, not left in free pages).
 // - One writer (see Writer.swift): `record` is group-committed by a dedicated thread; other writes run in their
-//   own transaction on the caller's thread, serialized with it. Reads use a second connection.
+//   own transaction on the caller's thread, serialized with it. Reads use a second connection, background
+//   checkpoints a third (see Checkpointer.swift).
 // - A conversation state that keeps its routes and opt-out rides in its exchange row and reaches the subscribers
 //   table within `stateWriteInterval` (replayed from the log after a crash); `subscriber(_:)` sees it at once.
 import Foundation
@@ -37,29 +38,39 @@ public final class Store: Sendable {
         /// Writer.swift). They are durable with their exchange either way; this is how stale the table may be for
         /// other processes reading it.
         public var stateWriteInterval: Duration
+        /// How often a background thread copies committed WAL frames into the database file.
+        public var checkpointInterval: Duration
+        /// The WAL's size bound, in pages: past it the writer checkpoints itself, and the WAL starts over.
+        public var walLimitPages: Int
 
         public init(
             batchSize: Int = 64, maxBatchDelay: Duration = .milliseconds(2), busyTimeout: Duration = .seconds(5),
-            synchronous: Synchronous = .normal, stateWriteInterval: Duration = .seconds(1)
+            synchronous: Synchronous = .normal, stateWriteInterval: Duration = .seconds(1),
+            checkpointInterval: Duration = .milliseconds(20), walLimitPages: Int = 4000
         ) {
             self.batchSize = batchSize
             self.maxBatchDelay = maxBatchDelay
             self.busyTimeout = busyTimeout
             self.synchronous = synchronous
             self.stateWriteInterval = stateWriteInterval
+            self.checkpointInterval = checkpointInterval
+            self.walLimitPages = walLimitPages
         }
     }
 
     public let path: String
     let writer: Writer
     let reader: Reader
+    let checkpointer: Checkpointer
     let pseudonymizer: Pseudonymizer
     let log: StoreLog
 
-    private init(path: String, writer: Writer, reader: Reader, pseudonymizer: Pseudonymizer, log: StoreLog) {
+    private init(path: String, writer: Writer, reader: Reader, checkpointer: Checkpointer, pseudonymizer: Pseudonymizer,
+                 log: StoreLog) {
         self.path = path
         self.writer = writer
         self.reader = reader
+        self.checkpointer = checkpointer
         self.pseudonymizer = pseudonymizer
         self.log = log
     }
@@ -99,6 +110,7 @@ public final class Store: Sendable {
                 PRAGMA synchronous = \(settings.synchronous.rawValue);
                 PRAGMA secure_delete = ON;
                 PRAGMA temp_store = MEMORY;
+                PRAGMA wal_autocheckpoint = \(max(1, settings.walLimitPages));
                 """, "configure connection")
             let applied = try Schema.migrate(writeConnection, keyCheck: pseudonymizer.keyCheck)
             if !applied.isEmpty {
@@ -117,12 +129,14 @@ public final class Store: Sendable {
         }
 
         let readConnection: Connection
+        let checkpointer: Checkpointer
         do {
             readConnection = try Connection(path: path)
             try readConnection.execute("""
                 PRAGMA busy_timeout = \(busyMillis);
                 PRAGMA query_only = ON;
                 """, "configure read connection")
+            checkpointer = try Checkpointer(path: path, interval: settings.checkpointInterval, busyMillis: busyMillis, log: log)
         } catch {
             writeConnection.close()
             throw error
@@ -132,16 +146,18 @@ public final class Store: Sendable {
             connection: writeConnection, batchSize: settings.batchSize, maxBatchDelay: settings.maxBatchDelay,
             stateWriteInterval: settings.stateWriteInterval, log: log)
         writer.start()
+        checkpointer.start()
         log.log(.debug, "store opened", ["path": path, "schema": "\(Schema.currentVersion)"])
         return Store(
-            path: path, writer: writer, reader: Reader(connection: readConnection), pseudonymizer: pseudonymizer,
-            log: log)
+            path: path, writer: writer, reader: Reader(connection: readConnection), checkpointer: checkpointer,
+            pseudonymizer: pseudonymizer, log: log)
     }
 
     /// Commits what `record` calls have queued, then closes both connections. Idempotent; later calls throw
     /// `StoreError.closed`.
     public func close() {
         writer.close()
+        checkpointer.close()
         reader.close()
         let (batches, rows) = writer.statistics()
         if batches > 0 { log.log(.debug, "store closed", ["rows_group_committed": "\(rows)", "commits": "\(batches)"]) }
