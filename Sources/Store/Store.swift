@@ -29,8 +29,11 @@ public final class Store: Sendable {
         /// Group commit: a batch commits once it holds this many rows…
         public var batchSize: Int
         /// …or once it has been open this long while rows keep arriving. A batch never waits for rows that are
-        /// not queued yet: when the queue is empty it commits at once.
+        /// not queued yet: when the queue is empty it commits at once…
         public var maxBatchDelay: Duration
+        /// …unless this is set: the writer, woken by a row, first waits this long for a few more (see Writer.swift).
+        /// For servers answering many senders at once; every lone write waits this long.
+        public var commitDelay: Duration
         /// How long a write waits for another process holding the database lock.
         public var busyTimeout: Duration
         public var synchronous: Synchronous
@@ -44,12 +47,13 @@ public final class Store: Sendable {
         public var walLimitPages: Int
 
         public init(
-            batchSize: Int = 64, maxBatchDelay: Duration = .milliseconds(2), busyTimeout: Duration = .seconds(5),
-            synchronous: Synchronous = .normal, stateWriteInterval: Duration = .seconds(1),
+            batchSize: Int = 64, maxBatchDelay: Duration = .milliseconds(2), commitDelay: Duration = .zero,
+            busyTimeout: Duration = .seconds(5), synchronous: Synchronous = .normal, stateWriteInterval: Duration = .seconds(1),
             checkpointInterval: Duration = .milliseconds(20), walLimitPages: Int = 4000
         ) {
             self.batchSize = batchSize
             self.maxBatchDelay = maxBatchDelay
+            self.commitDelay = commitDelay
             self.busyTimeout = busyTimeout
             self.synchronous = synchronous
             self.stateWriteInterval = stateWriteInterval
@@ -144,7 +148,7 @@ public final class Store: Sendable {
 
         let writer = Writer(
             connection: writeConnection, batchSize: settings.batchSize, maxBatchDelay: settings.maxBatchDelay,
-            stateWriteInterval: settings.stateWriteInterval, log: log)
+            commitDelay: settings.commitDelay, stateWriteInterval: settings.stateWriteInterval, log: log)
         writer.start()
         checkpointer.start()
         log.log(.debug, "store opened", ["path": path, "schema": "\(Schema.currentVersion)"])

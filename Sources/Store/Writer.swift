@@ -10,6 +10,11 @@
 // for the timer with an empty queue: with fewer producers than `batchSize` that would make every commit last the
 // full delay (measured: 11.9 k rows/s instead of ~247 k, see shared/reference/swift-stack.md).
 //
+// Commit delay (`faro serve` only; 0 by default): behind Kannel, messages arrive one at a time (~1,600 a second
+// on this machine) and each became a commit of its own — WAL pages written and copied again for one row, and the
+// writer woken per message. With a delay the writer, woken by a first row, waits until `delayRows` rows are queued
+// or the delay has passed. A lone producer then waits the delay once per row, which is why it is off by default.
+//
 // Subscriber states written later: most messages change only the conversation state of their number, and writing
 // it to the subscribers table at once dirtied one random page per message — 4 KB of WAL for ~200 bytes, half the
 // writer's time. Those states now ride in their exchange row (appended, durable with the commit) and are written
@@ -62,13 +67,18 @@ final class Writer: @unchecked Sendable {
 
     let batchSize: Int
     let maxBatchDelay: Duration
+    let commitDelay: Duration
+    /// Rows that end a commit delay early: under load they are queued within a fraction of the delay.
+    static let delayRows = 8
     let stateWriteInterval: Duration
     private let log: StoreLog
 
-    init(connection: Connection, batchSize: Int, maxBatchDelay: Duration, stateWriteInterval: Duration, log: StoreLog) {
+    init(connection: Connection, batchSize: Int, maxBatchDelay: Duration, commitDelay: Duration = .zero,
+         stateWriteInterval: Duration, log: StoreLog) {
         self.connection = connection
         self.batchSize = max(1, batchSize)
         self.maxBatchDelay = maxBatchDelay
+        self.commitDelay = commitDelay
         self.stateWriteInterval = stateWriteInterval
         self.log = log
     }
@@ -146,7 +156,8 @@ final class Writer: @unchecked Sendable {
                 return
             }
             queue.append((write, waiter))
-            queueCondition.signal()
+            // The writer waits for a first row, or (commit delay) for `delayRows`: no wake-up for the others.
+            if queue.count == 1 || queue.count == Self.delayRows { queueCondition.signal() }
             queueCondition.unlock()
         }
     }
@@ -176,6 +187,10 @@ final class Writer: @unchecked Sendable {
                 let wait = clock.now.duration(to: at)
                 if wait <= .zero || !queueCondition.wait(until: Date(timeIntervalSinceNow: wait.inSeconds)) { break }
                 due = statesDue()
+            }
+            if commitDelay > .zero, !queue.isEmpty, queue.count < Self.delayRows, !closing {
+                let until = Date(timeIntervalSinceNow: commitDelay.inSeconds)
+                while queue.count < Self.delayRows, !closing, queueCondition.wait(until: until) {}
             }
             let first = take(max: batchSize)
             let last = closing && first.isEmpty  // every queued row was committed

@@ -18,9 +18,10 @@ struct CommonOptions: ParsableArguments {
     var db: String = ProcessInfo.processInfo.environment["FARO_DB"] ?? "faro.sqlite"
 
     /// Engine and store: subscriber state and the log live in the database, shared by ask, chat and serve.
-    func service(logger: Logger = Logger(label: "faro")) throws -> FaroService {
+    func service(logger: Logger = Logger(label: "faro"), store settings: Store.Settings = Store.Settings()) throws -> FaroService {
         let key = try PseudonymKey.resolve(databasePath: db, logger: logger)
-        return FaroService(engine: try engine(), store: try Store.open(path: db, key: key, logger: logger), logger: logger)
+        return FaroService(engine: try engine(), store: try Store.open(path: db, key: key, settings: settings, logger: logger),
+                           logger: logger)
     }
 
     /// Builds the engine or exits with every content problem printed, file and line.

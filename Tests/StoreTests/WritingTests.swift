@@ -45,6 +45,42 @@ struct WritingTests {
         #expect(try store.counts().exchanges == 5)
     }
 
+    @Test(.timeLimit(.minutes(2)))
+    func aCommitDelayGathersRowsThatArriveApartIntoOneCommit() async throws {
+        // Given a store whose writer waits up to 20 s after a first row for more (ending at 8 rows)
+        let dir = try TemporaryDirectory()
+        let store = try Store.open(path: dir.path("faro.sqlite"), key: testKey,
+                                   settings: Store.Settings(commitDelay: .seconds(20)))
+        defer { store.close() }
+
+        // When 8 producers start 20 ms apart (without the delay, each would find the writer idle: 8 commits)
+        let clock = ContinuousClock()
+        let elapsed = try await clock.measure {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<8 {
+                    group.addTask { try await store.record(exchange(from: "+52155\(20_000_000 + index)")) }
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                try await group.waitForAll()
+            }
+        }
+
+        // Then they share one commit, made when the eighth row arrived rather than after the 20 s
+        #expect(store.groupCommitStatistics == GroupCommitStatistics(batches: 1, rows: 8))
+        #expect(elapsed < .seconds(15))
+        #expect(try store.counts().exchanges == 8)
+    }
+
+    @Test func withoutACommitDelayRowsThatArriveApartCommitAtOnce() async throws {
+        let dir = try TemporaryDirectory()
+        let store = try Store.open(path: dir.path("faro.sqlite"), key: testKey)
+        defer { store.close() }
+
+        for index in 0..<3 { try await store.record(exchange(from: "+52155\(30_000_000 + index)")) }
+
+        #expect(store.groupCommitStatistics == GroupCommitStatistics(batches: 3, rows: 3))
+    }
+
     @Test func closingCommitsWhatIsQueuedAndEveryAcknowledgedRowIsKept() async throws {
         // Given producers recording while the store is being closed
         let dir = try TemporaryDirectory()

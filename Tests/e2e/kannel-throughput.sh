@@ -81,6 +81,7 @@ run() {  # $1 = label; the responder must already listen on app_port
   for _ in $(seq 1 50); do status | grep -q "smsbox:" && break; sleep 0.1; done
   /usr/lib/kannel/test/fakesmsc -H 127.0.0.1 -r "$smsc_port" -i 0 -m "$N" -z 1 "52155<rand> 5555 text $TEXT" > "$tmp/fakesmsc.out" 2>&1 & local fk=$!; pids+=($fk)
   local start; start=$(date +%s.%N)
+  local cpu_before; cpu_before=$(cpu "$responder")
   local last="" stable=0
   while true; do
     sleep 0.2
@@ -92,14 +93,17 @@ run() {  # $1 = label; the responder must already listen on app_port
     awk -v s="$start" -v n="$(date +%s.%N)" 'BEGIN{exit !(n-s>120)}' && { echo "$1: timeout (received $r, out $o)"; break; }
   done
   local end; end=$(date +%s.%N)
+  local cpu_used=$(( $(cpu "$responder") - cpu_before ))
   kill -INT $fk 2>/dev/null || true
   curl -s "http://127.0.0.1:$admin_port/shutdown?password=tput" >/dev/null || true
   wait $bb $sb 2>/dev/null || true
   # Time to drain: remove the 0.4 s of stability checks.
   awk -v s="$start" -v e="$end" -v n="$N" -v label="$1" -v out="${last% *}" \
-    'BEGIN{t=e-s-0.4; printf "%s: %d MO answered (%d MT parts) in %.2f s = %.0f MO/s\n", label, n, out, t, n/t}' | tee -a "$tmp/result"
+    -v cpu="$cpu_used" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN{t=e-s-0.4; printf "%s: %d MO answered (%d MT parts) in %.2f s = %.0f MO/s, responder CPU %.0f us/MO\n", label, n, out, t, n/t, cpu/hz*1e6/n}' | tee -a "$tmp/result"
 }
 
+cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # CPU time of a process so far, in clock ticks
 stop_responder() { kill "$responder" 2>/dev/null || true; wait "$responder" 2>/dev/null || true; }
 logged() { [ -f "$tmp/faro.sqlite" ] && python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from exchanges").fetchone()[0])' "$tmp/faro.sqlite" || echo 0; }
 
@@ -119,7 +123,7 @@ for round in $(seq 1 "$ROUNDS"); do
   # Proof that Faro answered this round (an earlier version measured a static responder left on the port twice).
   echo "  faro logged $(( $(logged) - logged_before )) exchanges"
 done
-awk '{for(i=1;i<=NF;i++) if($i=="MO/s") r[NR]=$(i-1)}
+awk '{for(i=1;i<=NF;i++) if($i ~ /^MO\/s/) r[NR]=$(i-1)}
      END{n=0; for(k=2;k<=NR;k+=2){q[++n]=100*r[k]/r[k-1]; printf "round %d: faro / static: %.0f%%\n", n, q[n]}
          for(i=1;i<=n;i++) for(j=i+1;j<=n;j++) if(q[j]<q[i]){t=q[i];q[i]=q[j];q[j]=t}
          if(n>1) printf "median of %d rounds: faro / static: %.0f%%\n", n, (n%2 ? q[(n+1)/2] : (q[n/2]+q[n/2+1])/2)}' "$tmp/result"
