@@ -157,7 +157,7 @@ public final class Store: Sendable {
             pseudonymizer: pseudonymizer, log: log)
     }
 
-    /// Commits what `record` calls have queued, then closes both connections. Idempotent; later calls throw
+    /// Commits what `record` calls have queued, then closes its connections. Idempotent; later calls throw
     /// `StoreError.closed`.
     public func close() {
         writer.close()
