@@ -73,7 +73,7 @@ final class Writer: @unchecked Sendable {
     let stateWriteInterval: Duration
     private let log: StoreLog
 
-    init(connection: Connection, batchSize: Int, maxBatchDelay: Duration, commitDelay: Duration = .zero,
+    init(connection: Connection, batchSize: Int, maxBatchDelay: Duration, commitDelay: Duration,
          stateWriteInterval: Duration, log: StoreLog) {
         self.connection = connection
         self.batchSize = max(1, batchSize)
