@@ -41,15 +41,16 @@ public final class Store: Sendable {
         /// Writer.swift). They are durable with their exchange either way; this is how stale the table may be for
         /// other processes reading it.
         public var stateWriteInterval: Duration
-        /// How often a background thread copies committed WAL frames into the database file.
-        public var checkpointInterval: Duration
+        /// A background thread copies committed WAL frames into the database file each time the writer has
+        /// appended this many pages (see Checkpointer.swift).
+        public var checkpointPages: Int
         /// The WAL's size bound, in pages: past it the writer checkpoints itself, and the WAL starts over.
         public var walLimitPages: Int
 
         public init(
             batchSize: Int = 64, maxBatchDelay: Duration = .milliseconds(2), commitDelay: Duration = .zero,
             busyTimeout: Duration = .seconds(5), synchronous: Synchronous = .normal, stateWriteInterval: Duration = .seconds(1),
-            checkpointInterval: Duration = .milliseconds(20), walLimitPages: Int = 4000
+            checkpointPages: Int = 250, walLimitPages: Int = 4000
         ) {
             self.batchSize = batchSize
             self.maxBatchDelay = maxBatchDelay
@@ -57,7 +58,7 @@ public final class Store: Sendable {
             self.busyTimeout = busyTimeout
             self.synchronous = synchronous
             self.stateWriteInterval = stateWriteInterval
-            self.checkpointInterval = checkpointInterval
+            self.checkpointPages = checkpointPages
             self.walLimitPages = walLimitPages
         }
     }
@@ -114,7 +115,7 @@ public final class Store: Sendable {
                 PRAGMA synchronous = \(settings.synchronous.rawValue);
                 PRAGMA secure_delete = ON;
                 PRAGMA temp_store = MEMORY;
-                PRAGMA wal_autocheckpoint = \(max(1, settings.walLimitPages));
+                PRAGMA wal_autocheckpoint = \(max(1, settings.walLimitPages));  -- until the checkpointer's hook replaces it
                 """, "configure connection")
             let applied = try Schema.migrate(writeConnection, keyCheck: pseudonymizer.keyCheck)
             if !applied.isEmpty {
@@ -140,7 +141,8 @@ public final class Store: Sendable {
                 PRAGMA busy_timeout = \(busyMillis);
                 PRAGMA query_only = ON;
                 """, "configure read connection")
-            checkpointer = try Checkpointer(path: path, interval: settings.checkpointInterval, busyMillis: busyMillis, log: log)
+            checkpointer = try Checkpointer(path: path, checkpointPages: settings.checkpointPages,
+                                            walLimitPages: settings.walLimitPages, busyMillis: busyMillis, log: log)
         } catch {
             writeConnection.close()
             throw error
@@ -149,8 +151,8 @@ public final class Store: Sendable {
         let writer = Writer(
             connection: writeConnection, batchSize: settings.batchSize, maxBatchDelay: settings.maxBatchDelay,
             commitDelay: settings.commitDelay, stateWriteInterval: settings.stateWriteInterval, log: log)
+        checkpointer.start(watching: writeConnection)  // before the writer thread can commit
         writer.start()
-        checkpointer.start()
         log.log(.debug, "store opened", ["path": path, "schema": "\(Schema.currentVersion)"])
         return Store(
             path: path, writer: writer, reader: Reader(connection: readConnection), checkpointer: checkpointer,

@@ -18,20 +18,20 @@ struct CheckpointTests {
     }
 
     @Test func committedRowsReachTheDatabaseFileWithoutTheWriterCheckpointing() async throws {
-        // Given stores whose writer would checkpoint only past a million WAL pages: one with background
-        // checkpoints every 10 ms, one whose checkpointer waits an hour
+        // Given stores whose writer would checkpoint only past a million WAL pages: one with a background
+        // checkpoint every 10 new WAL pages, one whose checkpointer waits for a billion
         let dir = try TemporaryDirectory()
         let rows = (0..<2000).map { exchange(from: "+50212\($0)") }
-        func write(_ name: String, interval: Duration) throws -> (Store, String) {
+        func write(_ name: String, checkpointPages: Int) throws -> (Store, String) {
             let path = dir.path(name)
             let store = try Store.open(path: path, key: testKey,
-                                       settings: Store.Settings(checkpointInterval: interval, walLimitPages: 1_000_000))
+                                       settings: Store.Settings(checkpointPages: checkpointPages, walLimitPages: 1_000_000))
             for chunk in stride(from: 0, to: rows.count, by: 100) { try store.recordBatch(Array(rows[chunk..<chunk + 100])) }
             return (store, path)
         }
-        let (background, backgroundPath) = try write("background.sqlite", interval: .milliseconds(10))
+        let (background, backgroundPath) = try write("background.sqlite", checkpointPages: 10)
         defer { background.close() }
-        let (idle, idlePath) = try write("idle.sqlite", interval: .seconds(3600))
+        let (idle, idlePath) = try write("idle.sqlite", checkpointPages: 1_000_000_000)
         defer { idle.close() }
 
         // Then the background thread copies the rows into the database file while the store stays open…
@@ -42,12 +42,38 @@ struct CheckpointTests {
         #expect(try background.counts().exchanges == 2000)
     }
 
-    /// The largest the WAL file grows over 600 commits of 5 rows each (~1,800 WAL pages if it never started over).
-    func largestWAL(checkpointEvery interval: Duration, limitPages: Int) throws -> Int {
+    @Test func theCheckpointerWaitsForEnoughNewPages() async throws {
+        // Given a store whose background checkpoint comes every 300 new WAL pages (and a writer that never
+        // checkpoints itself)
         let dir = try TemporaryDirectory()
         let path = dir.path("faro.sqlite")
         let store = try Store.open(path: path, key: testKey,
-                                   settings: Store.Settings(checkpointInterval: interval, walLimitPages: limitPages))
+                                   settings: Store.Settings(checkpointPages: 300, walLimitPages: 1_000_000))
+        defer { store.close() }
+        let created = fileSize(path)
+        func commit(_ n: Int) throws {
+            for commit in 0..<n { try store.recordBatch((0..<5).map { exchange(from: "+50214\(commit * 5 + $0)") }) }
+        }
+        let frame = 4096 + 24
+
+        // When a few commits leave fewer pages than that, nothing is copied: no timer wakes the thread
+        try commit(20)
+        #expect(fileSize(path + "-wal") < 300 * frame)
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(fileSize(path) == created)
+
+        // Then once the WAL has grown by 300 pages, the rows reach the database file (~60 pages of them)
+        try commit(200)
+        #expect(fileSize(path + "-wal") > 300 * frame)
+        #expect(try await eventually { fileSize(path) > created + 40 * 4096 }, "\(fileSize(path)) bytes")
+    }
+
+    /// The largest the WAL file grows over 600 commits of 5 rows each (~1,800 WAL pages if it never started over).
+    func largestWAL(checkpointPages: Int, limitPages: Int) throws -> Int {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("faro.sqlite")
+        let store = try Store.open(path: path, key: testKey,
+                                   settings: Store.Settings(checkpointPages: checkpointPages, walLimitPages: limitPages))
         defer { store.close() }
         var largest = 0
         for commit in 0..<600 {
@@ -61,16 +87,16 @@ struct CheckpointTests {
     @Test func theWriterBoundsTheWAL() throws {
         // Given a WAL limit of 50 pages and no background checkpoint to contend with, when 600 commits run,
         // then the writer's own checkpoint starts the WAL over every time it passes the limit
-        let pages = try largestWAL(checkpointEvery: .seconds(3600), limitPages: 50)
+        let pages = try largestWAL(checkpointPages: 1_000_000_000, limitPages: 50)
         #expect(pages <= 60, "largest WAL \(pages) pages")
     }
 
     @Test func theWALStartsOverWhileBackgroundCheckpointsRun() throws {
-        // Given a WAL limit of 50 pages and background checkpoints every 5 ms, when 600 commits run,
+        // Given a WAL limit of 50 pages and a background checkpoint every 10 new pages, when 600 commits run,
         // then the WAL still starts over. It can pass the limit: while a background checkpoint syncs the database
         // file the writer's checkpoint is refused and commits keep appending, so how far depends on the disk and
         // the CPU (55-75 pages on a developer VM, 203 once in CI with all suites in parallel); unbounded is ~1,800.
-        let pages = try largestWAL(checkpointEvery: .milliseconds(5), limitPages: 50)
+        let pages = try largestWAL(checkpointPages: 10, limitPages: 50)
         #expect(pages <= 600, "largest WAL \(pages) pages")
     }
 }
