@@ -13,7 +13,8 @@
 // The WAL can only start over from its beginning when a write transaction begins with every frame copied, which
 // under steady load rarely happens by itself. So the hook also does what SQLite's automatic checkpoint did (the
 // hook replaces it): past `walLimitPages` the writer checkpoints itself, which is short since this thread has
-// copied all but the last few frames, and the next write starts the WAL over. That bounds the WAL's size.
+// copied all but the last few frames, and the next write starts the WAL over. That bounds the WAL's size to the
+// limit plus one commit.
 import CSQLite
 import Foundation
 import Synchronization
@@ -24,6 +25,8 @@ final class Checkpointer: @unchecked Sendable {
     private let walLimitPages: Int
     /// The WAL size (pages) at the last wake-up; used by the hook only, which commits serialize.
     private let wokenAt = Atomic<Int>(0)
+    /// Held for each checkpoint, so the writer's waits for the background one.
+    private let checkpointing = NSLock()
     private let condition = NSCondition()
     private var due = false  // guarded by condition
     private var closing = false  // guarded by condition
@@ -56,8 +59,13 @@ final class Checkpointer: @unchecked Sendable {
     /// After a commit on the write connection, which left `walPages` pages in the WAL.
     private func committed(walPages: Int, _ db: OpaquePointer?, _ name: UnsafePointer<CChar>?) {
         if walPages >= walLimitPages {
-            // Errors (busy: this thread is checkpointing) are fine: the next commit tries again.
-            _ = sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+            // SQLite never waits for another connection's checkpoint (SQLITE_BUSY at once), and giving up whenever
+            // the background thread was checkpointing let the WAL grow to 12 times its limit in CI. So wait for it
+            // here, then RESTART: that also waits (busy timeout) for readers, so the next write starts the WAL
+            // over. An error (another process) is retried at the next commit.
+            checkpointing.withLock {
+                _ = sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_RESTART, nil, nil)
+            }
         }
         var since = wokenAt.load(ordering: .relaxed)
         if walPages < since { since = 0 }  // the WAL started over
@@ -99,7 +107,7 @@ final class Checkpointer: @unchecked Sendable {
     /// pragma's first column says so). A statement, not `sqlite3_wal_checkpoint_v2`: on a connection that has
     /// read nothing yet that call does nothing at all (SQLite 3.40), while the statement opens the WAL first.
     private func checkpoint() throws {
-        _ = try connection.integer("PRAGMA wal_checkpoint(PASSIVE)", "checkpoint")
+        try checkpointing.withLock { _ = try connection.integer("PRAGMA wal_checkpoint(PASSIVE)", "checkpoint") }
     }
 
     /// Stops the thread and closes its connection.
