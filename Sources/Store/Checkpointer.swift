@@ -25,7 +25,8 @@ final class Checkpointer: @unchecked Sendable {
     private let walLimitPages: Int
     /// The WAL size (pages) at the last wake-up; used by the hook only, which commits serialize.
     private let wokenAt = Atomic<Int>(0)
-    /// Held for each checkpoint, so the writer's waits for the background one.
+    /// Held for every checkpoint, so one never meets another: SQLite would refuse the second with SQLITE_BUSY at
+    /// once instead of waiting. Taken after the writer's connection lock, never before it.
     private let checkpointing = NSLock()
     private let condition = NSCondition()
     private var due = false  // guarded by condition
@@ -59,9 +60,8 @@ final class Checkpointer: @unchecked Sendable {
     /// After a commit on the write connection, which left `walPages` pages in the WAL.
     private func committed(walPages: Int, _ db: OpaquePointer?, _ name: UnsafePointer<CChar>?) {
         if walPages >= walLimitPages {
-            // SQLite never waits for another connection's checkpoint (SQLITE_BUSY at once), and giving up whenever
-            // the background thread was checkpointing let the WAL grow to 12 times its limit in CI. So wait for it
-            // here, then RESTART: that also waits (busy timeout) for readers, so the next write starts the WAL
+            // Giving up whenever the background thread was checkpointing let the WAL grow to 12 times its limit
+            // in a fresh-clone test run. So wait for it here, then RESTART: that also waits (busy timeout) for readers, so the next write starts the WAL
             // over. An error (another process) is retried at the next commit.
             checkpointing.withLock {
                 _ = sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_RESTART, nil, nil)
@@ -108,6 +108,11 @@ final class Checkpointer: @unchecked Sendable {
     /// read nothing yet that call does nothing at all (SQLite 3.40), while the statement opens the WAL first.
     private func checkpoint() throws {
         try checkpointing.withLock { _ = try connection.integer("PRAGMA wal_checkpoint(PASSIVE)", "checkpoint") }
+    }
+
+    /// Runs `body`, a checkpoint on the write connection, with no background checkpoint in progress.
+    func excluding<T>(_ body: () throws -> T) rethrows -> T {
+        try checkpointing.withLock(body)
     }
 
     /// Stops the thread and closes its connection.

@@ -524,12 +524,15 @@ public final class Store: Sendable {
         return result
     }
 
-    /// Copies the WAL into the database file and truncates the WAL.
+    /// Copies the WAL into the database file and truncates the WAL (after a waiting background checkpoint: one in
+    /// progress would make it fail at once, leaving purged data in the WAL file).
     public func checkpoint() throws {
         try writer.withConnection { connection in
-            let statement = try connection.statement("PRAGMA wal_checkpoint(TRUNCATE)")
-            let busy = try statement.rows("checkpoint") { $0.int64(0) }.first ?? 0
-            if busy != 0 { log.log(.info, "checkpoint could not finish: a reader is active") }
+            try checkpointer.excluding {
+                let statement = try connection.statement("PRAGMA wal_checkpoint(TRUNCATE)")
+                let busy = try statement.rows("checkpoint") { $0.int64(0) }.first ?? 0
+                if busy != 0 { log.log(.info, "checkpoint could not finish: a reader is active") }
+            }
         }
     }
 

@@ -4,6 +4,9 @@ import Testing
 
 @Suite("Checkpoints off the writer")
 struct CheckpointTests {
+    /// A WAL frame: a page and its header.
+    static let frame = 4096 + 24
+
     func fileSize(_ path: String) -> Int {
         ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
     }
@@ -54,18 +57,35 @@ struct CheckpointTests {
         func commit(_ n: Int) throws {
             for commit in 0..<n { try store.recordBatch((0..<5).map { exchange(from: "+50214\(commit * 5 + $0)") }) }
         }
-        let frame = 4096 + 24
 
         // When a few commits leave fewer pages than that, nothing is copied: no timer wakes the thread
         try commit(20)
-        #expect(fileSize(path + "-wal") < 300 * frame)
+        #expect(fileSize(path + "-wal") < 300 * Self.frame)
         try await Task.sleep(for: .milliseconds(300))
         #expect(fileSize(path) == created)
 
         // Then once the WAL has grown by 300 pages, the rows reach the database file (~60 pages of them)
         try commit(200)
-        #expect(fileSize(path + "-wal") > 300 * frame)
+        #expect(fileSize(path + "-wal") > 300 * Self.frame)
         #expect(try await eventually { fileSize(path) > created + 40 * 4096 }, "\(fileSize(path)) bytes")
+    }
+
+    @Test func anExplicitCheckpointEmptiesTheWALEvenWhileBackgroundOnesRun() throws {
+        // Given a store whose background thread checkpoints after every commit
+        let dir = try TemporaryDirectory()
+        let path = dir.path("faro.sqlite")
+        let store = try Store.open(path: path, key: testKey, settings: Store.Settings(checkpointPages: 1))
+        defer { store.close() }
+
+        // When each commit is followed at once by an explicit checkpoint (what purge does to remove data from the
+        // WAL file), then the WAL is empty every time: the explicit one waits for a background one in progress
+        var notEmptied = 0
+        for commit in 0..<500 {
+            try store.recordBatch((0..<5).map { exchange(from: "+50215\(commit * 5 + $0)") })
+            try store.checkpoint()
+            if fileSize(path + "-wal") != 0 { notEmptied += 1 }
+        }
+        #expect(notEmptied == 0)
     }
 
     /// The largest the WAL file grows over 600 commits of 5 rows each (~1,800 WAL pages if it never started over).
@@ -81,7 +101,7 @@ struct CheckpointTests {
             largest = max(largest, fileSize(path + "-wal"))
         }
         #expect(try store.counts().exchanges == 3000)
-        return largest / (4096 + 24)
+        return largest / Self.frame
     }
 
     @Test func theWriterBoundsTheWAL() throws {
