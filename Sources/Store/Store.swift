@@ -31,9 +31,9 @@ public final class Store: Sendable {
         /// …or once it has been open this long while rows keep arriving. A batch never waits for rows that are
         /// not queued yet: when the queue is empty it commits at once…
         public var maxBatchDelay: Duration
-        /// …unless this is set: the writer, woken by a row, first waits this long for a few more (see Writer.swift).
-        /// For servers answering many senders at once; every lone write waits this long.
-        public var commitDelay: Duration
+        /// …unless this is set: the writer, woken by a row, first waits for more (see Writer.swift). For servers
+        /// answering many senders at once; every lone write waits.
+        public var commitDelay: CommitDelay
         /// How long a write waits for another process holding the database lock.
         public var busyTimeout: Duration
         public var synchronous: Synchronous
@@ -48,7 +48,7 @@ public final class Store: Sendable {
         public var walLimitPages: Int
 
         public init(
-            batchSize: Int = 64, maxBatchDelay: Duration = .milliseconds(2), commitDelay: Duration = .zero,
+            batchSize: Int = 64, maxBatchDelay: Duration = .milliseconds(2), commitDelay: CommitDelay = .off,
             busyTimeout: Duration = .seconds(5), synchronous: Synchronous = .normal, stateWriteInterval: Duration = .seconds(1),
             checkpointPages: Int = 250, walLimitPages: Int = 4000
         ) {
@@ -61,6 +61,22 @@ public final class Store: Sendable {
             self.checkpointPages = checkpointPages
             self.walLimitPages = walLimitPages
         }
+    }
+
+    /// How long the writer, woken by a first row, waits for more before it commits: until `rows` are queued, or
+    /// a whole `gap` passed without a new row, or `limit` passed. Without a gap it waits until `rows` or `limit`.
+    public struct CommitDelay: Sendable, Equatable {
+        public var limit: Duration
+        public var rows: Int
+        public var gap: Duration?
+
+        public init(limit: Duration, rows: Int = 8, gap: Duration? = nil) {
+            self.limit = limit
+            self.rows = rows
+            self.gap = gap
+        }
+
+        public static let off = CommitDelay(limit: .zero)
     }
 
     public let path: String

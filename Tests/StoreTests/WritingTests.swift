@@ -50,7 +50,7 @@ struct WritingTests {
         // Given a store whose writer waits up to 20 s after a first row for more (ending at 8 rows)
         let dir = try TemporaryDirectory()
         let store = try Store.open(path: dir.path("faro.sqlite"), key: testKey,
-                                   settings: Store.Settings(commitDelay: .seconds(20)))
+                                   settings: Store.Settings(commitDelay: .init(limit: .seconds(20))))
         defer { store.close() }
 
         // When 8 producers start 20 ms apart (without the delay, each would find the writer idle: 8 commits)
@@ -69,6 +69,46 @@ struct WritingTests {
         #expect(store.groupCommitStatistics == GroupCommitStatistics(batches: 1, rows: 8))
         #expect(elapsed < .seconds(15))
         #expect(try store.counts().exchanges == 8)
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func aCommitDelayWithAGapEndsWhenAGapBringsNoRow() async throws {
+        // Given a writer that waits up to 100 s for 8 rows, or until a 200 ms gap brings none
+        let dir = try TemporaryDirectory()
+        let delay = Store.CommitDelay(limit: .seconds(100), rows: 8, gap: .milliseconds(200))
+        let store = try Store.open(path: dir.path("faro.sqlite"), key: testKey, settings: Store.Settings(commitDelay: delay))
+        defer { store.close() }
+
+        // When a lone producer records one exchange
+        let elapsed = try await ContinuousClock().measure { try await store.record(exchange()) }
+
+        // Then it is committed after the gap, not after the limit (loose bound: the suite shares 2 cores)
+        #expect(elapsed < .seconds(60))
+        #expect(store.groupCommitStatistics == GroupCommitStatistics(batches: 1, rows: 1))
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func rowsArrivingWithinTheGapKeepTheCommitDelayOpen() async throws {
+        // Given a writer that waits up to 100 s for 8 rows, or until a 6 s gap brings none
+        let dir = try TemporaryDirectory()
+        let delay = Store.CommitDelay(limit: .seconds(100), rows: 8, gap: .seconds(6))
+        let store = try Store.open(path: dir.path("faro.sqlite"), key: testKey, settings: Store.Settings(commitDelay: delay))
+        defer { store.close() }
+
+        // When 3 producers start 3 s apart, so the last arrives after the first gap has passed
+        let elapsed = try await ContinuousClock().measure {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<3 {
+                    if index > 0 { try await Task.sleep(for: .seconds(3)) }
+                    group.addTask { try await store.record(exchange(from: "+52155\(40_000_000 + index)")) }
+                }
+                try await group.waitForAll()
+            }
+        }
+
+        // Then each gap that brought a row extended the wait: one commit, after a gap without rows, before the limit
+        #expect(store.groupCommitStatistics == GroupCommitStatistics(batches: 1, rows: 3))
+        #expect(elapsed < .seconds(60))
     }
 
     @Test func withoutACommitDelayRowsThatArriveApartCommitAtOnce() async throws {
