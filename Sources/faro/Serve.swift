@@ -32,8 +32,9 @@ struct Serve: AsyncParsableCommand {
         }
         let logger = Logger(label: "faro")
         // Many senders at once: a commit waits up to 20 ms for more rows, less when 5 ms bring none (see
-        // Writer.swift). At Kannel's pace it cut Faro's CPU per message by ~30% against a 2 ms wait, which had cut
-        // 15–20% against none; an SMS does not notice 20 ms.
+        // Writer.swift). At 1,500 messages/s (Tests/load/trickle-bench.sh) it cut Faro's CPU per message by ~30%
+        // against a 2 ms wait; behind real Kannel, which keeps both cores busy, by less than that run's noise. An
+        // SMS does not notice 20 ms.
         let delay = Store.CommitDelay(limit: .milliseconds(20), rows: 32, gap: .milliseconds(5))
         let service = try options.service(logger: logger, store: Store.Settings(commitDelay: delay))
         defer { service.store.close() }
