@@ -25,6 +25,7 @@ struct ReplayCommand: AsyncParsableCommand {
     @Flag(help: "No progress output.") var quiet = false
     @Option(help: "Send the traffic to a running Faro at this URL instead of replaying in process.") var target: String?
     @Option(help: "Wire format with --target: kannel, twilio, ussd or json.") var channel: String = "json"
+    @Option(help: "With --target: numbers sending at once (each number's messages stay in order).") var concurrency: Int = 1
 
     func run() async throws {
         if let target { return try await replayOverHTTP(target) }
@@ -64,50 +65,78 @@ struct ReplayCommand: AsyncParsableCommand {
 }
 
 extension ReplayCommand {
-    /// Over HTTP, in the provider's wire format, one message at a time (a phone waits for its answer).
+    /// Over HTTP, in the provider's wire format. Each number sends one message at a time, in file order (a phone
+    /// waits for its answer); `concurrency` numbers send at once. Results are written in file order.
     func replayOverHTTP(_ target: String) async throws {
         guard let base = URL(string: target), let wire = HTTPTarget.Channel(rawValue: channel) else {
             throw ValidationError("--target needs a URL and --channel one of \(HTTPTarget.Channel.allCases.map(\.rawValue))")
         }
-        let http = HTTPTarget(base: base, channel: wire)
+        guard concurrency > 0 else { throw ValidationError("--concurrency must be at least 1") }
         let output = try results.map { path -> FileHandle in
             _ = FileManager.default.createFile(atPath: path, contents: nil)
             guard let handle = FileHandle(forWritingAtPath: path) else { throw ValidationError("cannot write \(path)") }
             return handle
         }
-        var count = 0, failed = 0, errors = 0, statuses: [Int: Int] = [:], latencies: [Int] = []
-        let started = Date()
+        var read: [(file: String, message: TrafficLine)] = []
         for file in files {
             for item in TrafficReader(path: file) {
-                guard case .message(let message) = item else {
-                    if case .problem(let p) = item { FileHandle.standardError.write(Data("\(p)\n".utf8)) }
-                    continue
+                switch item {
+                case .message(let message): read.append((file, message))
+                case .problem(let problem): FileHandle.standardError.write(Data("\(problem)\n".utf8))
                 }
-                count += 1
-                do {
-                    let result = try await http.send(message)
-                    statuses[result.status, default: 0] += 1
-                    latencies.append(result.latencyMicros)
-                    let failures = HTTPTarget.failures(message, result)
-                    let checked = !message.expectations.isEmpty || result.status != 200
-                    if !failures.isEmpty {
-                        failed += 1
-                        FileHandle.standardError.write(Data("\(file):\(message.line): \(failures.joined(separator: "; ")) — text: \(message.text)\n".utf8))
-                    }
-                    output?.write(Data((HTTPTarget.json(message, result, ok: checked ? failures.isEmpty : nil, channel: wire) + "\n").utf8))
-                } catch {
-                    errors += 1
-                    FileHandle.standardError.write(Data("\(file):\(message.line): request failed: \(error)\n".utf8))
+            }
+        }
+        let messages = read
+        let started = Date()
+        let outcomes = try await Self.send(messages.map(\.message), to: base, as: wire, lanes: concurrency)
+        var failed = 0, errors = 0, statuses: [Int: Int] = [:], latencies: [Int] = []
+        for ((file, message), outcome) in zip(messages, outcomes) {
+            switch outcome {
+            case .success(let result):
+                statuses[result.status, default: 0] += 1
+                latencies.append(result.latencyMicros)
+                let failures = HTTPTarget.failures(message, result)
+                let checked = !message.expectations.isEmpty || result.status != 200
+                if !failures.isEmpty {
+                    failed += 1
+                    FileHandle.standardError.write(Data("\(file):\(message.line): \(failures.joined(separator: "; ")) — text: \(message.text)\n".utf8))
                 }
+                output?.write(Data((HTTPTarget.json(message, result, ok: checked ? failures.isEmpty : nil, channel: wire) + "\n").utf8))
+            case .failure(let error):
+                errors += 1
+                FileHandle.standardError.write(Data("\(file):\(message.line): request failed: \(error)\n".utf8))
             }
         }
         try output?.close()
         latencies.sort()
         let p = { (q: Double) in latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count - 1) * q))] }
-        print("Sent \(count) messages to \(target) as \(wire.rawValue) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+        print("Sent \(messages.count) messages to \(target) as \(wire.rawValue) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
         print("HTTP status: " + statuses.sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value)" }.joined(separator: " "))
         print("Latency: p50 \(p(0.5)) µs, p99 \(p(0.99)) µs; request errors: \(errors); expectations failed: \(failed)")
         if failed > 0 || errors > 0 { throw ExitCode(1) }
+    }
+
+    /// Sends `messages` from `lanes` tasks at once; all messages of a number go through one lane, in order.
+    /// The outcomes come back in the order of `messages`.
+    static func send(_ messages: [TrafficLine], to base: URL, as wire: HTTPTarget.Channel, lanes: Int) async throws
+        -> [Swift.Result<HTTPTarget.Result, any Error>]
+    {
+        let byLane = Dictionary(grouping: messages.indices) { Int(UInt(bitPattern: messages[$0].from.hashValue) % UInt(lanes)) }
+        var outcomes = [Swift.Result<HTTPTarget.Result, any Error>?](repeating: nil, count: messages.count)
+        try await withThrowingTaskGroup(of: [(Int, Swift.Result<HTTPTarget.Result, any Error>)].self) { group in
+            for indices in byLane.values {
+                group.addTask {
+                    let http = HTTPTarget(base: base, channel: wire)   // its own USSD sessions
+                    var sent: [(Int, Swift.Result<HTTPTarget.Result, any Error>)] = []
+                    for index in indices {
+                        do { sent.append((index, .success(try await http.send(messages[index])))) } catch { sent.append((index, .failure(error))) }
+                    }
+                    return sent
+                }
+            }
+            for try await sent in group { for (index, outcome) in sent { outcomes[index] = outcome } }
+        }
+        return outcomes.map { $0! }
     }
 }
 

@@ -20,11 +20,13 @@ import Testing
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    @Test func everyChannelAnswersTheScenariosThroughARealServer() async throws {
+    static let scenario = Fixtures.root.appendingPathComponent("simulator/scenarios/es-conversaciones.csv").path
+
+    /// `faro serve` (the debug build) on a free loopback port with a database in `dir`, once it answers /healthz.
+    static func startServer(in dir: Scratch) async throws -> (Process, URL)? {
         let binary = Fixtures.root.appendingPathComponent(".build/debug/faro").path
-        guard FileManager.default.isExecutableFile(atPath: binary) else { Issue.record("build faro first"); return }
-        let dir = Scratch()
-        let port = Self.freePort()
+        guard FileManager.default.isExecutableFile(atPath: binary) else { Issue.record("build faro first"); return nil }
+        let port = freePort()
         let server = Process()
         server.executableURL = URL(fileURLWithPath: binary)
         server.arguments = ["serve", "--port", "\(port)", "--content", Fixtures.messages, "--db", dir.path("faro.sqlite"),
@@ -33,7 +35,6 @@ import Testing
                               "FARO_PSEUDONYM_KEY": "0123456789abcdef0123456789abcdef"]
         server.standardError = FileHandle.nullDevice
         try server.run()
-        defer { server.terminate(); server.waitUntilExit() }
         let base = URL(string: "http://127.0.0.1:\(port)")!
         var ready = false
         for _ in 0..<100 where !ready {
@@ -42,8 +43,15 @@ import Testing
             if !ready { try await Task.sleep(for: .milliseconds(100)) }
         }
         #expect(ready, "faro serve did not start")
+        return (server, base)
+    }
 
-        let scenario = Fixtures.root.appendingPathComponent("simulator/scenarios/es-conversaciones.csv").path
+    @Test func everyChannelAnswersTheScenariosThroughARealServer() async throws {
+        let dir = Scratch()
+        guard let (server, base) = try await Self.startServer(in: dir) else { return }
+        defer { server.terminate(); server.waitUntilExit() }
+
+        let scenario = Self.scenario
         for channel in [HTTPTarget.Channel.json, .kannel, .twilio] {
             let target = HTTPTarget(base: base, channel: channel, twilioToken: "test-token")
             for item in TrafficReader(path: scenario) {
@@ -69,5 +77,37 @@ import Testing
         }
         #expect(screens[0].contains("1 SOS") && screens[1].contains("ASILO") && screens[2].contains("COMAR"))
         #expect(screens[3] == screens[0])
+    }
+
+    @Test func theSimulatorReplaysNumbersAtOnceKeepingEachNumbersOrder() async throws {
+        let simulator = Fixtures.root.appendingPathComponent(".build/debug/simulator").path
+        guard FileManager.default.isExecutableFile(atPath: simulator) else { Issue.record("build the simulator first"); return }
+        let dir = Scratch()
+        guard let (server, base) = try await Self.startServer(in: dir) else { return }
+        defer { server.terminate(); server.waitUntilExit() }
+
+        // When the Spanish conversations (follow-ups such as "MAS" and menu numbers depend on the number's previous
+        // message) are replayed by 4 numbers at once
+        let results = dir.path("results.jsonl")
+        let replay = Process()
+        replay.executableURL = URL(fileURLWithPath: simulator)
+        replay.arguments = ["replay", Self.scenario, "--target", base.absoluteString, "--channel", "kannel",
+                            "--concurrency", "4", "--results", results]
+        replay.standardOutput = FileHandle.nullDevice
+        replay.standardError = FileHandle.nullDevice
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            replay.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            do { try replay.run() } catch { continuation.resume(throwing: error) }
+        }
+
+        // Then every expectation held (exit 0), and every message has its result, in file order
+        #expect(status == 0)
+        let sent = TrafficReader(path: Self.scenario).compactMap { item -> Int? in
+            if case .message(let message) = item { return message.line } else { return nil }
+        }
+        let lines = try String(contentsOfFile: results, encoding: .utf8).split(separator: "\n").map {
+            (try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["line"] as? Int
+        }
+        #expect(lines == sent.map { Optional($0) })
     }
 }
