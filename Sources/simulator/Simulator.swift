@@ -77,18 +77,17 @@ extension ReplayCommand {
             guard let handle = FileHandle(forWritingAtPath: path) else { throw ValidationError("cannot write \(path)") }
             return handle
         }
-        var read: [(file: String, message: TrafficLine)] = []
+        var messages: [(file: String, message: TrafficLine)] = []
         for file in files {
             for item in TrafficReader(path: file) {
                 switch item {
-                case .message(let message): read.append((file, message))
+                case .message(let message): messages.append((file, message))
                 case .problem(let problem): FileHandle.standardError.write(Data("\(problem)\n".utf8))
                 }
             }
         }
-        let messages = read
         let started = Date()
-        let outcomes = try await Self.send(messages.map(\.message), to: base, as: wire, lanes: concurrency)
+        let outcomes = await Self.send(messages.map(\.message), to: base, as: wire, lanes: concurrency)
         var failed = 0, errors = 0, statuses: [Int: Int] = [:], latencies: [Int] = []
         for ((file, message), outcome) in zip(messages, outcomes) {
             switch outcome {
@@ -118,12 +117,12 @@ extension ReplayCommand {
 
     /// Sends `messages` from `lanes` tasks at once; all messages of a number go through one lane, in order.
     /// The outcomes come back in the order of `messages`.
-    static func send(_ messages: [TrafficLine], to base: URL, as wire: HTTPTarget.Channel, lanes: Int) async throws
+    static func send(_ messages: [TrafficLine], to base: URL, as wire: HTTPTarget.Channel, lanes: Int) async
         -> [Swift.Result<HTTPTarget.Result, any Error>]
     {
         let byLane = Dictionary(grouping: messages.indices) { Int(UInt(bitPattern: messages[$0].from.hashValue) % UInt(lanes)) }
         var outcomes = [Swift.Result<HTTPTarget.Result, any Error>?](repeating: nil, count: messages.count)
-        try await withThrowingTaskGroup(of: [(Int, Swift.Result<HTTPTarget.Result, any Error>)].self) { group in
+        await withTaskGroup(of: [(Int, Swift.Result<HTTPTarget.Result, any Error>)].self) { group in
             for indices in byLane.values {
                 group.addTask {
                     let http = HTTPTarget(base: base, channel: wire)   // its own USSD sessions
@@ -134,7 +133,7 @@ extension ReplayCommand {
                     return sent
                 }
             }
-            for try await sent in group { for (index, outcome) in sent { outcomes[index] = outcome } }
+            for await sent in group { for (index, outcome) in sent { outcomes[index] = outcome } }
         }
         return outcomes.map { $0! }
     }
