@@ -64,7 +64,7 @@ public final class Store: Sendable {
     }
 
     /// How long the writer, woken by a first row, waits for more before it commits: until `rows` are queued, or
-    /// a whole `gap` passed without a new row, or `limit` passed. Without a gap it waits until `rows` or `limit`.
+    /// no row has come for a `gap`, or `limit` passed. Without a gap it waits until `rows` or `limit`.
     public struct CommitDelay: Sendable, Equatable {
         public var limit: Duration
         public var rows: Int

@@ -96,8 +96,8 @@ struct WritingTests {
         let store = try Store.open(path: dir.path("faro.sqlite"), key: testKey, settings: Store.Settings(commitDelay: delay))
         defer { store.close() }
 
-        // When 4 producers start 4 s apart, so the last arrives after the first gap has passed (6 s to spare for
-        // each, on a machine where the suite can keep a task waiting for seconds)
+        // When 4 producers start 4 s apart, so the last arrives after a gap from the first has passed (6 s to spare
+        // for each, on a machine where the suite can keep a task waiting for seconds)
         let elapsed = try await ContinuousClock().measure {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for index in 0..<4 {
@@ -108,7 +108,7 @@ struct WritingTests {
             }
         }
 
-        // Then each gap that brought a row extended the wait: one commit, after a gap without rows, before the limit
+        // Then each row moved the end of the wait: one commit, a gap after the last row, long before the limit
         #expect(store.groupCommitStatistics == GroupCommitStatistics(batches: 1, rows: 4))
         #expect(elapsed < .seconds(300))
     }
