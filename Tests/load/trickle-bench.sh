@@ -3,8 +3,8 @@
 # requests arriving one by one at a steady rate (an open loop, unlike wrk's) — printing the server's CPU per request
 # and the latency. Here per-request wake-ups and cold caches cost most: at 1,500 requests/s on the 2-core dev VM
 # Faro spent 175–199 µs of CPU per request with a 2 ms commit delay and 121–131 µs with 20 ms, against ~47 µs under
-# wrk. Steadier than Tests/e2e/kannel-throughput.sh, whose Kannel spends ~900 µs per message and drifts by tens of
-# percent; use this one to compare builds, that one for the goal. Not part of `make test`.
+# wrk. Quicker than Tests/e2e/kannel-throughput.sh, whose Kannel spends ~550 µs of the same 2 cores per message;
+# use this one to compare builds, that one for the goal. Not part of `make test`.
 #   Tests/load/trickle-bench.sh                     # 1,500 requests/s over 150 connections, 3 rounds of 10 s
 #   RATE=800 CONNECTIONS=50 ROUNDS=5 FARO_BIN=/tmp/other-faro Tests/load/trickle-bench.sh
 set -euo pipefail
