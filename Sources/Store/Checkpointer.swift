@@ -50,7 +50,10 @@ final class Checkpointer: @unchecked Sendable {
     /// Starts the thread and installs the hook on `writer`, the one connection that writes. The hook holds this
     /// object unretained: the store closes the write connection before it closes the checkpointer.
     func start(watching writer: Connection) {
-        Thread { [self] in run() }.start()
+        Thread { [self] in
+            nameThisThread("faro-checkpoint")
+            run()
+        }.start()
         sqlite3_wal_hook(writer.handle, { context, db, name, pages in
             Unmanaged<Checkpointer>.fromOpaque(context!).takeUnretainedValue().committed(walPages: Int(pages), db, name)
             return SQLITE_OK

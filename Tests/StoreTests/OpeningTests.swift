@@ -215,4 +215,22 @@ struct OpeningTests {
         #expect(throws: StoreError.closed) { try store.recordBatch([exchange()]) }
         #expect(throws: StoreError.closed) { try store.counts() }
     }
+
+    @Test func theStoreThreadsCarryNamesOperatorsCanFind() async throws {
+        // Given an open store
+        let dir = try TemporaryDirectory()
+        let store = try Store.open(path: dir.path("faro.sqlite"), key: testKey)
+        defer { store.close() }
+
+        // Then its two threads show under their names in the kernel's list (`top -H`, perf), which takes at most
+        // 15 bytes and silently keeps the creator's name otherwise. A thread names itself as it starts: wait up to 5 s.
+        func names() -> Set<String> {
+            let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+            return Set(tasks.compactMap { try? String(contentsOfFile: "/proc/self/task/\($0)/comm", encoding: .utf8) }
+                .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
+        }
+        let wanted: Set = ["faro-writer", "faro-checkpoint"]
+        for _ in 0..<100 where !names().isSuperset(of: wanted) { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(names().isSuperset(of: wanted), "\(names().sorted())")
+    }
 }
