@@ -222,8 +222,8 @@ struct OpeningTests {
         let store = try Store.open(path: dir.path("faro.sqlite"), key: testKey)
         defer { store.close() }
 
-        // Then its two threads show under their names in the kernel's list (`top -H`, perf), which takes at most
-        // 15 bytes and silently keeps the creator's name otherwise. A thread names itself as it starts: wait up to 5 s.
+        // Then its two threads show under their names in the kernel's list (`top -H`, perf), not under the name of
+        // the thread that started them. A thread names itself as it starts: wait up to 100 polls.
         func names() -> Set<String> {
             let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
             return Set(tasks.compactMap { try? String(contentsOfFile: "/proc/self/task/\($0)/comm", encoding: .utf8) }
